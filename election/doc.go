@@ -1,0 +1,85 @@
+// Package election is leader election for Go services on FoundationDB: a
+// byte-compatible port of the ballot-based recipe of the Rust crate
+// foundationdb 0.11.0, with its known safety flaws fixed.
+//
+// # Model
+//
+// An election lives under a subspace and holds three kinds of record: one
+// config, one candidate record per registered process, and one leader
+// record. Processes register as candidates, heartbeat, and claim or keep
+// leadership by writing the leader record with a lease and a ballot. The
+// ballot grows with every claim and refresh and never goes back, so it
+// serves as a fencing token.
+//
+// Every method of Election runs inside the caller's transaction and does a
+// few point reads and writes (ListCandidates and EvictDeadCandidates scan
+// the candidates). None commits or retries: run them inside
+// kv.Database.Transact, whose retry loop makes concurrent claims safe,
+// because FoundationDB's serializable transactions let only one of two
+// conflicting claims commit. Methods that only read take a
+// kv.ReadTransaction. Reads that do not depend on each other are issued
+// together, so a cycle costs one round trip. Every method that needs a time
+// takes now from the caller: read the clock inside the function the retry
+// loop runs, never before it, or a retry would act on a stale time.
+//
+// # On-disk format
+//
+// For an election subspace S, all values tuple-packed:
+//
+//	S + ("config",)          (lease_ns u64, heartbeat_ns u64,
+//	                          candidate_timeout_ns u64, enabled bool,
+//	                          allow_preemption bool)
+//	S + ("leader",)          (ballot u64, leader_id string, priority i32,
+//	                          lease_expiry_unix_ns u64, versionstamp bytes)
+//	S + ("candidates", id)   (priority i32, last_heartbeat_unix_ns u64,
+//	                          versionstamp)
+//
+// The leader's versionstamp is a twelve-byte byte string (type 0x01); the
+// candidate's is a real versionstamp element (type 0x33), filled in by the
+// database when registration commits with SET_VERSIONSTAMPED_VALUE.
+// Heartbeats rewrite the candidate with a plain set and keep the
+// versionstamp, so registration order survives them. Times are unsigned
+// nanoseconds since 1970, so only instants from 1970 to 2554 can be
+// stored; other times are rejected with ErrInvalidArgument.
+//
+// Records are decoded strictly: exact element types, no trailing elements,
+// i32 in range, UTF-8 strings. A record or candidate key of any other shape
+// is an ErrInvalidState error, never a guess and never a panic. A foreign
+// key inside the candidate range fails ListCandidates and
+// EvictDeadCandidates as a whole rather than being skipped.
+//
+// # Flaws fixed
+//
+// The format is unchanged, but these behaviours of 0.11.0 are not kept:
+//
+//   - Resigning cleared the leader record, so the next claim restarted at
+//     ballot 1. ResignLeadership writes a vacant record instead (empty
+//     leader id, priority 0, expiry 0, twelve zero bytes, ballot kept). A
+//     vacant record means "no leader" everywhere (see LeaderState.Vacant)
+//     and the next claim writes the next ballot.
+//   - A timed-out candidate could still claim. TryClaimLeadership fails
+//     with ErrCandidateNotAlive unless the candidate's last heartbeat is
+//     within the candidate timeout.
+//   - Eviction could remove the sitting leader's candidate record.
+//     EvictDeadCandidates skips the candidate a non-vacant leader record
+//     names.
+//   - Registering and claiming in one transaction reads a key with a
+//     pending versionstamped write, which FoundationDB refuses with
+//     accessed_unreadable (1036). Registration must commit on its own
+//     before any claim; the 1036 error is returned unchanged.
+//   - Retries reused a stale time. Every method takes now, and the
+//     examples read it inside the retried function.
+//
+// RefreshLease keeps the 0.11.0 behaviour of working while elections are
+// disabled; it is the Elector that stops acting as leader then.
+//
+// # Compatibility
+//
+// A Rust 0.11.0 process pointed at the same subspace reads every record
+// this package writes as valid data. It sees a vacant record as a leader
+// whose lease expired in 1970, so it claims over it as it would over an
+// expired lease, writing the next ballot. Records a 0.11.0 process writes
+// are read here as they are, except that a cleared leader record (its
+// resignation) restarts the ballot, which only an upgrade of every process
+// prevents.
+package election
