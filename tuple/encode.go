@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // encoder appends packed elements to buf. It records where the last
@@ -57,6 +58,11 @@ func (e *encoder) element(el any, nested bool) error {
 	case []byte:
 		e.escaped(codeBytes, v)
 	case string:
+		// Readers (this package, the Rust crate) reject such strings, so
+		// writing one would store a record nobody can read back.
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("%w: %q", ErrInvalidUTF8, v)
+		}
 		e.escaped(codeString, []byte(v))
 	case Tuple:
 		e.buf = append(e.buf, codeNested)

@@ -33,8 +33,6 @@ var (
 	ErrTruncated = errors.New("tuple: truncated input")
 	// ErrUnknownType reports a type code this package does not decode.
 	ErrUnknownType = errors.New("tuple: unknown type code")
-	// ErrInvalidUTF8 reports a string element (code 0x02) that is not UTF-8.
-	ErrInvalidUTF8 = errors.New("tuple: invalid UTF-8 in string")
 	// ErrTrailing reports elements or bytes left after the destinations of
 	// UnpackExact are filled.
 	ErrTrailing = errors.New("tuple: trailing data")
@@ -53,6 +51,9 @@ var (
 	// ErrBadDestination reports an UnpackExact destination that is nil or of
 	// an unsupported type.
 	ErrBadDestination = errors.New("tuple: unsupported destination")
+	// ErrInvalidUTF8 reports a string that is not UTF-8: a string element
+	// (code 0x02) being decoded, or a Go string being packed.
+	ErrInvalidUTF8 = errors.New("tuple: invalid UTF-8 in string")
 	// ErrVersionstampLength reports a versionstamp that is not 12 bytes.
 	ErrVersionstampLength = errors.New("tuple: versionstamp must be 12 bytes")
 )

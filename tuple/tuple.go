@@ -31,9 +31,10 @@ const (
 )
 
 // Pack encodes t in the tuple layer's format. Pack panics only on
-// programmer misuse: an element of an unsupported Go type or an incomplete
-// versionstamp (use PackWithVersionstamp for those). PackErr returns the
-// same bytes with an error instead.
+// programmer misuse: an element of an unsupported Go type, a string that is
+// not UTF-8 (use []byte for binary data), an integer of more than 255 bytes,
+// or an incomplete versionstamp (use PackWithVersionstamp for those).
+// PackErr returns the same bytes, or an error instead of panicking.
 func (t Tuple) Pack() []byte {
 	b, err := t.PackErr()
 	if err != nil {
@@ -43,8 +44,9 @@ func (t Tuple) Pack() []byte {
 }
 
 // PackErr encodes t like Pack, returning an error wrapping
-// ErrUnsupportedType, ErrIncompleteVersionstamp or ErrRange instead of
-// panicking.
+// ErrUnsupportedType, ErrInvalidUTF8, ErrRange or ErrIncompleteVersionstamp
+// instead of panicking. The error names the failing element by its index,
+// with one index per level of nesting ("element 2.0").
 func (t Tuple) PackErr() ([]byte, error) {
 	e := encoder{vsPos: -1}
 	if err := e.pack(t); err != nil {
