@@ -50,6 +50,7 @@ const (
 	CodeInvertedRange           = 2005
 	CodeInvalidOptionValue      = 2006
 	CodeUsedDuringCommit        = 2017
+	CodeNoCommitVersion         = 2021
 	CodeInvalidMutationType     = 2018
 	CodeTransactionTooLarge     = 2101
 	CodeKeyTooLarge             = 2102
@@ -84,6 +85,7 @@ var names = map[int]string{
 	CodeInvertedRange:           "inverted_range",
 	CodeInvalidOptionValue:      "invalid_option_value",
 	CodeUsedDuringCommit:        "used_during_commit",
+	CodeNoCommitVersion:         "no_commit_version",
 	CodeInvalidMutationType:     "invalid_mutation_type",
 	CodeTransactionTooLarge:     "transaction_too_large",
 	CodeKeyTooLarge:             "key_too_large",

@@ -1,0 +1,188 @@
+package memkv
+
+import (
+	"bytes"
+
+	"github.com/google/btree"
+)
+
+// version is one committed state of a key: a value, or a tombstone.
+type version struct {
+	at   int64
+	val  []byte
+	gone bool
+}
+
+// item is a key and its committed versions, oldest first. It keeps every
+// version newer than the window's horizon plus the newest one at or below
+// it, which is what a read at any version inside the window needs.
+type item struct {
+	key  []byte
+	vers []version
+}
+
+func itemLess(a, b *item) bool { return bytes.Compare(a.key, b.key) < 0 }
+
+// store is the multi-version ordered map. It is guarded by DB.mu.
+type store struct {
+	tree  *btree.BTreeG[*item]
+	probe item
+
+	// records counts versions held; tombs counts items whose newest
+	// version is a tombstone. Both drive the sweep that drops history.
+	records int
+	tombs   int
+	swept   int // records - items + tombs right after the last sweep
+}
+
+func newStore() store {
+	return store{tree: btree.NewG(32, itemLess)}
+}
+
+// find returns the item for key, or nil.
+func (s *store) find(key []byte) *item {
+	s.probe.key = key
+	it, _ := s.tree.Get(&s.probe)
+	s.probe.key = nil
+	return it
+}
+
+// at returns the value of it at version v and whether it is present.
+func (it *item) at(v int64) ([]byte, bool) {
+	for i := len(it.vers) - 1; i >= 0; i-- {
+		if it.vers[i].at <= v {
+			if it.vers[i].gone {
+				return nil, false
+			}
+			return it.vers[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// latest returns the newest committed value of it.
+func (it *item) latest() ([]byte, bool) {
+	last := it.vers[len(it.vers)-1]
+	return last.val, !last.gone
+}
+
+// get returns the value of key at version v.
+func (s *store) get(key []byte, v int64) ([]byte, bool) {
+	it := s.find(key)
+	if it == nil {
+		return nil, false
+	}
+	return it.at(v)
+}
+
+// getLatest returns the newest committed value of key.
+func (s *store) getLatest(key []byte) ([]byte, bool) {
+	it := s.find(key)
+	if it == nil {
+		return nil, false
+	}
+	return it.latest()
+}
+
+// put records a new version of key at v; a nil val with gone set is a
+// tombstone. horizon is the oldest version a read may still use.
+func (s *store) put(key, val []byte, gone bool, v, horizon int64) {
+	it := s.find(key)
+	if it == nil {
+		if gone {
+			return
+		}
+		s.tree.ReplaceOrInsert(&item{key: key, vers: []version{{at: v, val: val}}})
+		s.records++
+		return
+	}
+
+	wasGone := it.vers[len(it.vers)-1].gone
+	if gone && wasGone {
+		return
+	}
+	it.vers = append(it.vers, version{at: v, val: val, gone: gone})
+	s.records++
+	switch {
+	case gone && !wasGone:
+		s.tombs++
+	case !gone && wasGone:
+		s.tombs--
+	}
+	s.trim(it, horizon)
+}
+
+// clearRange writes a tombstone at v for every present key in [begin, end).
+func (s *store) clearRange(begin, end []byte, v, horizon int64) {
+	var hit []*item
+	s.ascend(begin, end, func(it *item) bool {
+		if !it.vers[len(it.vers)-1].gone {
+			hit = append(hit, it)
+		}
+		return true
+	})
+	for _, it := range hit {
+		it.vers = append(it.vers, version{at: v, gone: true})
+		s.records++
+		s.tombs++
+		s.trim(it, horizon)
+	}
+}
+
+// trim drops the versions of it that no read inside the window can see.
+func (s *store) trim(it *item, horizon int64) {
+	keep := 0
+	for i := len(it.vers) - 1; i >= 0; i-- {
+		if it.vers[i].at <= horizon {
+			keep = i
+			break
+		}
+	}
+	if keep == 0 {
+		return
+	}
+	n := copy(it.vers, it.vers[keep:])
+	clear(it.vers[n:])
+	it.vers = it.vers[:n]
+	s.records -= keep
+}
+
+// excess is how many records the sweep could at best remove.
+func (s *store) excess() int { return s.records - s.tree.Len() + s.tombs }
+
+// sweep trims every item and removes the ones that hold only a tombstone
+// no read inside the window can see.
+func (s *store) sweep(horizon int64) {
+	var dead []*item
+	s.tree.Ascend(func(it *item) bool {
+		s.trim(it, horizon)
+		if len(it.vers) == 1 && it.vers[0].gone && it.vers[0].at <= horizon {
+			dead = append(dead, it)
+		}
+		return true
+	})
+	for _, it := range dead {
+		s.tree.Delete(it)
+		s.records--
+		s.tombs--
+	}
+	s.swept = s.excess()
+}
+
+// ascend calls fn for each item with a key in [begin, end), in order.
+func (s *store) ascend(begin, end []byte, fn func(*item) bool) {
+	s.tree.AscendRange(&item{key: begin}, &item{key: end}, fn)
+}
+
+// descend calls fn for each item with a key in [begin, end), in reverse.
+func (s *store) descend(begin, end []byte, fn func(*item) bool) {
+	s.tree.DescendLessOrEqual(&item{key: end}, func(it *item) bool {
+		if bytes.Compare(it.key, end) >= 0 {
+			return true
+		}
+		if bytes.Compare(it.key, begin) < 0 {
+			return false
+		}
+		return fn(it)
+	})
+}
