@@ -1,0 +1,213 @@
+package election
+
+import "time"
+
+// Decide chooses what a cycle writes, from what the cycle read (snap), the
+// reading taken before its first read (start), the reading taken after the
+// reads returned (seen) and the owner's request. It changes nothing but the
+// Machine's view of the config and the leader record, which are facts
+// whether or not the cycle commits.
+func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
+	m.observeConfig(snap.Config)
+	m.Observe(snap.Leader, seen)
+
+	plan := Plan{Start: start}
+	if snap.Config != nil {
+		plan.Lease = snap.Config.LeaseDuration
+	}
+
+	switch {
+	case snap.Config == nil:
+		m.Demote()
+		return plan.because("not initialized")
+	case !snap.Config.Enabled:
+		m.Demote()
+		return plan.because("elections disabled")
+	case m.superseded:
+		return plan.because("superseded by another incarnation")
+	case 2*m.opts.MaxClockSkew >= snap.Config.LeaseDuration:
+		m.Demote()
+		return plan.because("lease too short for MaxClockSkew")
+	case !m.registered:
+		m.Demote()
+		plan.Action = ActRegister
+		return plan.because("not registered")
+	case snap.Candidate == nil:
+		m.Demote()
+		plan.Action = ActRegister
+		return plan.because("candidate record missing")
+	case snap.Candidate.Versionstamp != m.stamp:
+		m.Demote()
+		m.superseded = true
+		return plan.because("candidate record belongs to another incarnation")
+	}
+
+	plan.Heartbeat = true
+	switch l := snap.Leader; {
+	case m.mine(l):
+		return m.decideOwn(snap, plan, req)
+	case l == nil || l.Vacant():
+		return m.decideVacant(snap, plan, seen)
+	default:
+		return m.decideForeign(snap, plan, seen)
+	}
+}
+
+// decideOwn handles a record that names this incarnation: refresh it, or
+// resign or hand over when asked to.
+func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
+	l, cfg := snap.Leader, snap.Config
+
+	if req.Resign {
+		vacant := vacated(*l)
+		plan.Action, plan.Leader = ActResign, &vacant
+		m.Demote() // stop acting before the vacancy can commit
+		return plan.because("resignation requested")
+	}
+	if target := m.handoffTarget(snap, req, plan.Start.Wall); target != nil {
+		next := LeaderState{
+			Ballot:       l.Ballot + 1,
+			LeaderID:     target.ProcessID,
+			Priority:     target.Priority,
+			LeaseExpiry:  plan.Start.Wall.Add(cfg.LeaseDuration),
+			Versionstamp: target.Versionstamp,
+		}
+		plan.Action, plan.Leader = ActHandoff, &next
+		plan.ClearHandoff = snap.Handoff != nil
+		m.Demote() // stop acting before the new holder can see its record
+		return plan.because("handing over to " + target.ProcessID)
+	}
+	if snap.Handoff != nil {
+		// A request that cannot be honoured (dead or gone requester, no
+		// longer higher priority) is removed so that it stops waking us.
+		plan.ClearHandoff = true
+	}
+
+	next := *l
+	next.Ballot = l.Ballot + 1
+	next.Priority = m.opts.Priority
+	next.LeaseExpiry = plan.Start.Wall.Add(cfg.LeaseDuration)
+	plan.Action, plan.Leader = ActRefresh, &next
+	return plan.because("refreshing own lease")
+}
+
+// handoffTarget returns the live candidate to hand over to, if the owner
+// asked for one or a valid preemption request is pending.
+func (m *Machine) handoffTarget(snap Snapshot, req Request, now time.Time) *Candidate {
+	t, cfg := snap.Target, snap.Config
+	if t == nil || t.ProcessID == m.id || !t.Alive(now, cfg.CandidateTimeout) {
+		return nil
+	}
+	if req.HandoffTo != "" {
+		if t.ProcessID == req.HandoffTo {
+			return t
+		}
+		return nil
+	}
+	h := snap.Handoff
+	if h == nil || h.RequesterID != t.ProcessID || h.Versionstamp != t.Versionstamp {
+		return nil
+	}
+	if !cfg.AllowPreemption || t.Priority <= m.opts.Priority {
+		return nil
+	}
+	return t
+}
+
+// decideVacant handles an absent or vacant record: claim it, unless this
+// process resigned a moment ago.
+func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading) Plan {
+	if m.lead.active {
+		m.Demote()
+	}
+	if seen.Mono < m.holdUntil {
+		return plan.because("holding off after resigning")
+	}
+	return m.claim(snap, plan, "record vacant")
+}
+
+// decideForeign handles a record naming another process, or an earlier
+// incarnation of this one: take over if the rules allow, otherwise ask for
+// a handoff when this process has the higher priority.
+func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading) Plan {
+	l, cfg := snap.Leader, snap.Config
+
+	if m.lead.active {
+		// Someone else's record replaced ours: our lease is gone.
+		m.Demote()
+	}
+	if seen.Mono >= m.takeoverAt(seen) {
+		return m.claim(snap, plan, "holder's lease cannot be live any more")
+	}
+
+	if cfg.AllowPreemption && m.opts.Priority > l.Priority && l.LeaderID != m.id {
+		h := snap.Handoff
+		if h == nil || h.Priority < m.opts.Priority || h.RequesterID == m.id {
+			plan.Action = ActRequestHandoff
+			plan.Handoff = &HandoffRequest{
+				RequesterID:  m.id,
+				Priority:     m.opts.Priority,
+				Versionstamp: m.stamp,
+				RequestedAt:  plan.Start.Wall,
+			}
+			return plan.because("asking " + l.LeaderID + " to hand over")
+		}
+	}
+	return plan.because("following " + l.LeaderID)
+}
+
+// claim writes a record naming this incarnation with the next ballot.
+func (m *Machine) claim(snap Snapshot, plan Plan, why string) Plan {
+	var ballot uint64
+	if snap.Leader != nil {
+		ballot = snap.Leader.Ballot
+	}
+	next := LeaderState{
+		Ballot:       ballot + 1,
+		LeaderID:     m.id,
+		Priority:     m.opts.Priority,
+		LeaseExpiry:  plan.Start.Wall.Add(snap.Config.LeaseDuration),
+		Versionstamp: m.stamp,
+	}
+	plan.Action, plan.Leader = ActClaim, &next
+	plan.Waited = max(plan.Start.Mono-m.obs.since, 0)
+	if h := snap.Handoff; h != nil && h.RequesterID == m.id {
+		plan.ClearHandoff = true
+	}
+	return plan.because(why)
+}
+
+func (p Plan) because(why string) Plan {
+	p.Reason = why
+	return p
+}
+
+// Finish records how the cycle that carried plan ended. err is the commit's
+// outcome (nil when it committed) and now a reading taken after it.
+//
+// A claim or refresh that committed makes the process leader until
+// plan.Start + lease - MaxClockSkew. One whose outcome is unknown changes
+// nothing: if it did apply, the next cycle finds the record and refreshes
+// it; a lease held before stays valid until its own deadline either way.
+func (m *Machine) Finish(plan Plan, err error, now Reading) {
+	if err != nil {
+		return
+	}
+	m.cycled = true
+	m.lastCycle = plan.Start.Mono
+
+	switch plan.Action {
+	case ActClaim, ActRefresh:
+		deadline := plan.Start.Mono + plan.Lease - m.opts.MaxClockSkew
+		m.lead = leadership{active: deadline > now.Mono, ballot: plan.Leader.Ballot,
+			deadline: deadline}
+		m.Observe(plan.Leader, now)
+	case ActResign:
+		m.Demote()
+		m.holdUntil = now.Mono + m.opts.ResignHoldoff
+		m.Observe(plan.Leader, now)
+	case ActHandoff:
+		m.Demote()
+		m.Observe(plan.Leader, now)
+	}
+}
