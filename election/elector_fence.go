@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/fdbelect/fdbelect/kv"
+	"github.com/fdbelect/fdbelect/tuple"
 )
 
 // Do runs fn in a transaction that also verifies that this process leads:
@@ -22,15 +23,27 @@ func (e *Elector) Do(ctx context.Context, fn func(tr kv.Transaction) error) erro
 			return ErrNotLeader
 		}
 
-		l, err := e.el.LeaderRaw(tr)
-		if err != nil {
+		if err := e.el.VerifyLeader(tr, e.id, stamp); err != nil {
 			return err
-		}
-		if l == nil || l.Vacant() || l.LeaderID != e.id || l.Versionstamp != stamp {
-			return ErrNotLeader
 		}
 		return fn(tr)
 	})
+}
+
+// VerifyLeader returns nil if the leader record names the incarnation of id
+// registered with stamp, and ErrNotLeader otherwise. It reads the record
+// serializably: a transaction that calls it commits only if no other write
+// of the record commits in between, which is what makes it a fence.
+func (e *Election) VerifyLeader(tr kv.ReadTransaction, id string,
+	stamp tuple.Versionstamp) error {
+	l, err := e.LeaderRaw(tr)
+	if err != nil {
+		return err
+	}
+	if l == nil || l.Vacant() || l.LeaderID != id || l.Versionstamp != stamp {
+		return ErrNotLeader
+	}
+	return nil
 }
 
 // Resign gives up leadership now: the leader record becomes vacant, keeping

@@ -43,6 +43,13 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 	}
 
 	plan.Heartbeat = true
+	if !m.opts.Flaws.DeadCandidateClaims &&
+		!snap.Candidate.Alive(start.Wall, snap.Config.CandidateTimeout) && !m.mine(snap.Leader) {
+		// Our stored heartbeat is stale (a long pause): others may already
+		// count us dead. Heartbeat now and campaign from the next cycle.
+		m.Demote()
+		return plan.because("own heartbeat stale")
+	}
 	switch l := snap.Leader; {
 	case m.mine(l):
 		return m.decideOwn(snap, plan, req)
@@ -60,6 +67,9 @@ func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
 
 	if req.Resign {
 		vacant := vacated(*l)
+		if m.opts.Flaws.ResetBallotOnResign {
+			vacant.Ballot = 0
+		}
 		plan.Action, plan.Leader = ActResign, &vacant
 		m.Demote() // stop acting before the vacancy can commit
 		return plan.because("resignation requested")
@@ -136,8 +146,15 @@ func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading) Plan {
 		// Someone else's record replaced ours: our lease is gone.
 		m.Demote()
 	}
-	if seen.Mono >= m.takeoverAt(seen) {
+	if m.opts.Flaws.WallClockTakeover {
+		if !plan.Start.Wall.Before(l.LeaseExpiry) {
+			return m.claim(snap, plan, "stored expiry passed (flaw: wall clock)")
+		}
+	} else if seen.Mono >= m.takeoverAt(seen) {
 		return m.claim(snap, plan, "holder's lease cannot be live any more")
+	}
+	if m.opts.Flaws.InstantPreemption && cfg.AllowPreemption && m.opts.Priority > l.Priority {
+		return m.claim(snap, plan, "higher priority (flaw: instant preemption)")
 	}
 
 	if cfg.AllowPreemption && m.opts.Priority > l.Priority && l.LeaderID != m.id {

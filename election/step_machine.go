@@ -19,6 +19,31 @@ type MachineOptions struct {
 	// ResignHoldoff is how long the Machine leaves a vacant record alone
 	// after it resigned, so that another candidate takes over.
 	ResignHoldoff time.Duration
+
+	// Flaws switches known flaws of the 0.11.0 recipe back on. It exists
+	// so that a simulator can show its checker catches them; never set it
+	// in production.
+	Flaws Flaws
+}
+
+// Flaws lists the 0.11.0 behaviours that the Machine fixes, each of which a
+// negative-control test can switch back on.
+type Flaws struct {
+	// ResetBallotOnResign clears the leader record on resignation, so the
+	// next claim starts again at ballot 1 and fencing tokens go backwards.
+	ResetBallotOnResign bool
+
+	// WallClockTakeover takes over as soon as this process's wall clock
+	// passes the stored expiry: no margin, no monotonic observation.
+	WallClockTakeover bool
+
+	// InstantPreemption overwrites a live record at once when this
+	// candidate has the higher priority, instead of asking for a handoff.
+	InstantPreemption bool
+
+	// DeadCandidateClaims lets a candidate claim although its stored
+	// heartbeat is older than the candidate timeout.
+	DeadCandidateClaims bool
 }
 
 // Machine is the decision logic of an Elector, with no goroutines, clocks or

@@ -1,6 +1,8 @@
 package election
 
 import (
+	"time"
+
 	"github.com/fdbelect/fdbelect/kv"
 	"github.com/fdbelect/fdbelect/tuple"
 )
@@ -72,11 +74,15 @@ func (m *Machine) write(tr kv.Transaction, plan Plan) error {
 		if err := m.conflictOnDecision(tr); err != nil {
 			return err
 		}
-		b, err := EncodeLeader(*plan.Leader)
-		if err != nil {
-			return err
+		if plan.Action == ActResign && m.opts.Flaws.ResetBallotOnResign {
+			tr.Clear(m.el.LeaderKey())
+		} else {
+			b, err := EncodeLeader(*plan.Leader)
+			if err != nil {
+				return err
+			}
+			tr.Set(m.el.LeaderKey(), b)
 		}
-		tr.Set(m.el.LeaderKey(), b)
 	}
 
 	switch {
@@ -182,4 +188,14 @@ func (m *Machine) Unregister(tr kv.Transaction) error {
 		return err
 	}
 	return m.el.UnregisterCandidate(tr, m.id)
+}
+
+// Fence verifies, inside tr, that this process may act as leader at
+// monotonic instant mono and that the leader record still names this
+// incarnation. See Election.VerifyLeader.
+func (m *Machine) Fence(tr kv.ReadTransaction, mono time.Duration) error {
+	if !m.Leading(mono) {
+		return ErrNotLeader
+	}
+	return m.el.VerifyLeader(tr, m.id, m.stamp)
 }
