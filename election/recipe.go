@@ -70,6 +70,13 @@ func (e *Election) CandidatesRange() kv.Range {
 	return kv.Range{Begin: begin, End: end}
 }
 
+// checkProcessID rejects an id that could not name a candidate: the checks
+// of CandidateKey, for operations that do not need the key itself.
+func (e *Election) checkProcessID(id string) error {
+	_, err := e.CandidateKey(id)
+	return err
+}
+
 // candidateID returns the process id named by a key of the candidate range.
 // A key that is not exactly ("candidates", string) under the subspace is an
 // ErrInvalidState error.

@@ -111,7 +111,7 @@ func nextBallot(l *LeaderState) (uint64, error) {
 // disabled. It fails with ErrNotInitialized when there is no config.
 func (e *Election) RefreshLease(tr kv.Transaction, id string, now time.Time) (*LeaderState,
 	error) {
-	if err := checkID(id); err != nil {
+	if err := e.checkProcessID(id); err != nil {
 		return nil, err
 	}
 	if err := checkNow(now); err != nil {
@@ -151,7 +151,7 @@ func refresh(st State, id string, now time.Time) (*LeaderState, error) {
 // the ballot, so the next claim writes a higher ballot and fencing tokens
 // never go back. Other processes see no leader at once.
 func (e *Election) ResignLeadership(tr kv.Transaction, id string) (bool, error) {
-	if err := checkID(id); err != nil {
+	if err := e.checkProcessID(id); err != nil {
 		return false, err
 	}
 	st, err := e.read(tr, "", withLeader)
@@ -167,7 +167,7 @@ func (e *Election) ResignLeadership(tr kv.Transaction, id string) (bool, error) 
 // IsLeader reports whether id is the leader with a valid lease at now. It
 // fails with ErrNotInitialized or ErrElectionDisabled.
 func (e *Election) IsLeader(tr kv.ReadTransaction, id string, now time.Time) (bool, error) {
-	if err := checkID(id); err != nil {
+	if err := e.checkProcessID(id); err != nil {
 		return false, err
 	}
 	if err := checkNow(now); err != nil {
