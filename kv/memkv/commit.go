@@ -57,7 +57,7 @@ func (db *DB) commit(t *Txn) error {
 
 	if !t.hasRV {
 		// A blind write needs no snapshot; it reads at the newest version.
-		t.rv, t.hasRV = max(db.clockVersion(), db.committed), true
+		t.rv, t.hasRV = db.readVersionLocked(), true
 	}
 	if db.tooOldLocked(t.rv) {
 		return kv.NewError(kv.CodeTransactionTooOld)

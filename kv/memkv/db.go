@@ -94,7 +94,7 @@ func (db *DB) CreateTransaction() *Txn {
 	return t
 }
 
-// clockVersionLocked is the version the clock alone gives: one per
+// clockVersion is the version the clock alone gives: one per
 // microsecond since New.
 func (db *DB) clockVersion() int64 {
 	return int64((db.clock.Mono() - db.base) / time.Microsecond * versionsPerUs)
@@ -110,6 +110,10 @@ func (db *DB) nowVersionLocked() int64 {
 func (db *DB) readVersion() int64 {
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	return db.readVersionLocked()
+}
+
+func (db *DB) readVersionLocked() int64 {
 	rv := max(db.clockVersion(), db.committed)
 	db.issued = max(db.issued, rv)
 	return rv
