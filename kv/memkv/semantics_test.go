@@ -49,6 +49,22 @@ func TestReadConflicts(t *testing.T) {
 		{"reverse limit covers tail", func(tr *memkv.Txn) {
 			tr.GetRange(r("a", "z"), kv.RangeOptions{Limit: 1, Reverse: true})
 		}, "y\x01", 1020},
+		{"range over own clear", func(tr *memkv.Txn) {
+			tr.ClearRange(r("p", "r"))
+			tr.GetRange(r("a", "z"), kv.RangeOptions{})
+		}, "q", 0},
+		{"range beside own clear", func(tr *memkv.Txn) {
+			tr.ClearRange(r("p", "r"))
+			tr.GetRange(r("a", "z"), kv.RangeOptions{})
+		}, "r", 1020},
+		{"range over own set key", func(tr *memkv.Txn) {
+			tr.Set([]byte("q"), []byte("mine"))
+			tr.GetRange(r("a", "z"), kv.RangeOptions{})
+		}, "q", 0},
+		{"range over own atomic op", func(tr *memkv.Txn) {
+			tr.Add([]byte("q"), []byte{1})
+			tr.GetRange(r("a", "z"), kv.RangeOptions{})
+		}, "q", 1020},
 		{"snapshot range", func(tr *memkv.Txn) {
 			tr.Snapshot().GetRange(r("a", "z"), kv.RangeOptions{})
 		}, "q", 0},

@@ -356,9 +356,47 @@ func (t *Txn) getRange(r kv.Range, opts kv.RangeOptions, snap bool) kv.RangeResu
 	}
 	res.kvs = kvs
 	if !snap {
-		t.addReadConflict(readSpan(r, opts, kvs, full), true)
+		for _, piece := range t.unknownParts(readSpan(r, opts, kvs, full)) {
+			t.addReadConflict(piece, true)
+		}
 	}
 	return res
+}
+
+// unknownParts returns the parts of r whose values this transaction learnt
+// from the database: r minus the ranges it cleared and the keys it set or
+// cleared itself, which need no read conflict.
+func (t *Txn) unknownParts(r kv.Range) []kv.Range {
+	if len(t.clears) == 0 && t.writes == nil {
+		return []kv.Range{r}
+	}
+	known := append([]kv.Range(nil), t.clears...)
+	if t.writes != nil {
+		t.writes.AscendRange(&wentry{key: r.Begin}, &wentry{key: r.End}, func(e *wentry) bool {
+			if e.base == baseSet || e.base == baseAbsent {
+				known = append(known, kv.Range{Begin: e.key, End: keyAfter(e.key)})
+			}
+			return true
+		})
+	}
+	parts := []kv.Range{r}
+	for _, k := range known {
+		var next []kv.Range
+		for _, p := range parts {
+			if !overlaps(p, k) {
+				next = append(next, p)
+				continue
+			}
+			if bytes.Compare(p.Begin, k.Begin) < 0 {
+				next = append(next, kv.Range{Begin: p.Begin, End: k.Begin})
+			}
+			if bytes.Compare(k.End, p.End) < 0 {
+				next = append(next, kv.Range{Begin: k.End, End: p.End})
+			}
+		}
+		parts = next
+	}
+	return parts
 }
 
 // readSpan is the part of r a range read depends on: all of it, unless a
