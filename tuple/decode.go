@@ -1,6 +1,7 @@
 package tuple
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -110,15 +111,16 @@ func (d *decoder) element(nested bool) (any, error) {
 // with 0x00 0xFF standing for 0x00. The result is a fresh slice.
 func (d *decoder) escaped(start int) ([]byte, error) {
 	out := []byte{}
-	for i := d.pos; i < len(d.b); i++ {
-		c := d.b[i]
-		if c != 0x00 {
-			out = append(out, c)
-			continue
+	for i := d.pos; i < len(d.b); {
+		z := bytes.IndexByte(d.b[i:], 0x00)
+		if z < 0 {
+			break
 		}
+		out = append(out, d.b[i:i+z]...)
+		i += z
 		if i+1 < len(d.b) && d.b[i+1] == escape {
 			out = append(out, 0x00)
-			i++
+			i += 2
 			continue
 		}
 		d.pos = i + 1

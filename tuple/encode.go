@@ -13,14 +13,20 @@ import (
 
 // encoder appends packed elements to buf. It records where the last
 // incomplete versionstamp's transaction version starts and how many it saw.
-// On failure, path holds the index of the failing element at each level of
-// nesting.
 type encoder struct {
 	buf     []byte
 	vsPos   int
 	vsCount int
-	path    []int
 }
+
+// elementError carries a packing failure up through nested tuples,
+// collecting the index of the failing element at each level.
+type elementError struct {
+	path []int
+	err  error
+}
+
+func (e *elementError) Error() string { return e.err.Error() }
 
 // pack encodes t at the top level and names the failing element in errors.
 func (e *encoder) pack(t Tuple) error {
@@ -28,23 +34,26 @@ func (e *encoder) pack(t Tuple) error {
 	if err == nil {
 		return nil
 	}
-	at := make([]string, len(e.path))
-	for i, p := range e.path {
+	ee := err.(*elementError)
+	at := make([]string, len(ee.path))
+	for i, p := range ee.path {
 		at[i] = strconv.Itoa(p)
 	}
-	return fmt.Errorf("%w (element %s)", err, strings.Join(at, "."))
+	return fmt.Errorf("%w (element %s)", ee.err, strings.Join(at, "."))
 }
 
 func (e *encoder) tuple(t Tuple, nested bool) error {
-	depth := len(e.path)
-	e.path = append(e.path, 0)
 	for i, el := range t {
-		e.path[depth] = i
-		if err := e.element(el, nested); err != nil {
-			return err
+		err := e.element(el, nested)
+		if err == nil {
+			continue
 		}
+		if ee, ok := err.(*elementError); ok {
+			ee.path = append([]int{i}, ee.path...)
+			return ee
+		}
+		return &elementError{path: []int{i}, err: err}
 	}
-	e.path = e.path[:depth]
 	return nil
 }
 
@@ -56,14 +65,14 @@ func (e *encoder) element(el any, nested bool) error {
 			e.buf = append(e.buf, escape)
 		}
 	case []byte:
-		e.escaped(codeBytes, v)
+		e.buf = appendEscaped(e.buf, codeBytes, v)
 	case string:
 		// Readers (this package, the Rust crate) reject such strings, so
 		// writing one would store a record nobody can read back.
 		if !utf8.ValidString(v) {
 			return fmt.Errorf("%w: %q", ErrInvalidUTF8, v)
 		}
-		e.escaped(codeString, []byte(v))
+		e.buf = appendEscaped(e.buf, codeString, v)
 	case Tuple:
 		e.buf = append(e.buf, codeNested)
 		if err := e.tuple(v, true); err != nil {
@@ -129,17 +138,17 @@ func (e *encoder) integer(el any) error {
 	return nil
 }
 
-// escaped appends code, b with each 0x00 written as 0x00 0xFF, and the 0x00
-// terminator.
-func (e *encoder) escaped(code byte, b []byte) {
-	e.buf = append(e.buf, code)
-	for _, c := range b {
-		e.buf = append(e.buf, c)
-		if c == 0x00 {
-			e.buf = append(e.buf, escape)
+// appendEscaped appends code, s with each 0x00 written as 0x00 0xFF, and
+// the 0x00 terminator.
+func appendEscaped[S string | []byte](b []byte, code byte, s S) []byte {
+	b = append(b, code)
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i])
+		if s[i] == 0x00 {
+			b = append(b, escape)
 		}
 	}
-	e.buf = append(e.buf, 0x00)
+	return append(b, 0x00)
 }
 
 func (e *encoder) versionstamp(v Versionstamp) {

@@ -39,7 +39,7 @@ func UnpackExact(b []byte, dst ...any) error {
 	d := decoder{b: b}
 	for ; d.index < len(dst); d.index++ {
 		if d.pos >= len(b) {
-			return d.fail(d.pos, fmt.Errorf("%w: %d elements, want %d",
+			return d.fail(d.pos, fmt.Errorf("%w: input has %d of %d elements",
 				ErrMissing, d.index, len(dst)))
 		}
 		start := d.pos
@@ -53,8 +53,8 @@ func UnpackExact(b []byte, dst ...any) error {
 		}
 	}
 	if d.pos < len(b) {
-		return d.fail(d.pos, fmt.Errorf("%w: %d bytes after %d elements",
-			ErrTrailing, len(b)-d.pos, len(dst)))
+		return d.fail(d.pos, fmt.Errorf("%w: %d bytes remain after the last destination",
+			ErrTrailing, len(b)-d.pos))
 	}
 	return nil
 }

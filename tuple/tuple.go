@@ -48,7 +48,7 @@ func (t Tuple) Pack() []byte {
 // instead of panicking. The error names the failing element by its index,
 // with one index per level of nesting ("element 2.0").
 func (t Tuple) PackErr() ([]byte, error) {
-	e := encoder{vsPos: -1}
+	e := encoder{buf: make([]byte, 0, 64), vsPos: -1}
 	if err := e.pack(t); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (t Tuple) PackErr() ([]byte, error) {
 // SET_VERSIONSTAMPED_KEY and SET_VERSIONSTAMPED_VALUE operations. t must hold
 // exactly one incomplete versionstamp, counted through nested tuples.
 func (t Tuple) PackWithVersionstamp(prefix []byte) ([]byte, error) {
-	e := encoder{buf: make([]byte, len(prefix), len(prefix)+32), vsPos: -1}
+	e := encoder{buf: make([]byte, len(prefix), len(prefix)+64), vsPos: -1}
 	copy(e.buf, prefix)
 	if err := e.pack(t); err != nil {
 		return nil, err
