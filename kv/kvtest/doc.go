@@ -52,6 +52,11 @@
 // allowed to take effect at any point after its call, or never.
 // CheckLinearizable does both and fails the test on a violation.
 //
+// A checker that cannot fail proves nothing. StaleReader wraps a database
+// so that its read-only transactions serve stale values; an engine's tests
+// record a history through it and assert that Check returns
+// NotLinearizable.
+//
 // # Caveats
 //
 // The suite proves the presence of bugs, not their absence. The negative
