@@ -73,6 +73,17 @@
 // RefreshLease keeps the 0.11.0 behaviour of working while elections are
 // disabled; it is the Elector that stops acting as leader then.
 //
+// # Building on the recipe
+//
+// The runtime that drives an election reuses the same pieces: ReadState
+// reads the config, one candidate and the leader record in one round trip;
+// ConfigKey, LeaderKey, CandidateKey and CandidatesRange name the keys;
+// EncodeConfig, DecodeConfig, EncodeLeader, DecodeLeader, EncodeCandidate,
+// DecodeCandidate and RegistrationParam are the strict codecs. Inside the
+// package, TryClaimLeadership, RefreshLease and RunCycle decide from an
+// already read State, so the runtime applies the same rules without
+// reading again.
+//
 // # Compatibility
 //
 // A Rust 0.11.0 process pointed at the same subspace reads every record
@@ -81,5 +92,8 @@
 // expired lease, writing the next ballot. Records a 0.11.0 process writes
 // are read here as they are, except that a cleared leader record (its
 // resignation) restarts the ballot, which only an upgrade of every process
-// prevents.
+// prevents. A stored config that 0.11.0 would accept but that fails
+// Config.Validate (a zero duration, a heartbeat not below the lease, a
+// candidate timeout not above the heartbeat) is refused here with
+// ErrInvalidState rather than acted on.
 package election

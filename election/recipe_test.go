@@ -661,3 +661,33 @@ func TestBadArguments(t *testing.T) {
 		t.Errorf("claim whose expiry is past 2554: %v, want ErrInvalidArgument", err)
 	}
 }
+
+func TestReadState(t *testing.T) {
+	h := newHarness(t, testConfig)
+	read := func(id string) election.State {
+		t.Helper()
+		var st election.State
+		h.must(h.rtx(func(tr kv.ReadTransaction) error {
+			var err error
+			st, err = h.e.ReadState(tr, id)
+			return err
+		}))
+		return st
+	}
+
+	st := read("a")
+	if st.Config == nil || *st.Config != testConfig || st.Candidate != nil || st.Leader != nil {
+		t.Fatalf("fresh election: %+v, want only the config", st)
+	}
+
+	h.register("a", 4, t0)
+	h.mustClaim("a", 4, t0)
+	h.resign("a")
+	st = read("a")
+	if st.Candidate == nil || st.Candidate.Priority != 4 || st.Candidate.ProcessID != "a" {
+		t.Fatalf("candidate %+v, want a with priority 4", st.Candidate)
+	}
+	if st.Leader == nil || !st.Leader.Vacant() || st.Leader.Ballot != 1 {
+		t.Fatalf("leader %+v, want the vacant record at ballot 1", st.Leader)
+	}
+}

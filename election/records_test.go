@@ -386,3 +386,34 @@ func TestEncodeRejectsBadInput(t *testing.T) {
 }
 
 func encodeErr[T any](_ T, err error) error { return err }
+
+func TestLeaseAndLiveness(t *testing.T) {
+	l := election.LeaderState{Ballot: 1, LeaderID: "a", LeaseExpiry: t0}
+	vacant := election.LeaderState{Ballot: 1, LeaseExpiry: time.Unix(0, 0)}
+	c := election.Candidate{ProcessID: "a", LastHeartbeat: t0}
+	timeout := 15 * time.Second
+
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"valid 1ns before expiry", l.LeaseValid(t0.Add(-1)), true},
+		{"invalid at expiry", l.LeaseValid(t0), false},
+		{"remaining before expiry", l.RemainingLease(t0.Add(-time.Second)), time.Second},
+		{"remaining at expiry", l.RemainingLease(t0), time.Duration(0)},
+		{"remaining after expiry", l.RemainingLease(t0.Add(time.Hour)), time.Duration(0)},
+		{"vacant never valid", vacant.LeaseValid(time.Unix(0, 0).Add(-time.Hour)), false},
+		{"vacant", vacant.Vacant(), true},
+		{"named record not vacant", l.Vacant(), false},
+		{"empty id with a live expiry is not vacant",
+			election.LeaderState{LeaseExpiry: t0}.Vacant(), false},
+		{"alive just before timeout", c.Alive(t0.Add(timeout-1), timeout), true},
+		{"dead at timeout", c.Alive(t0.Add(timeout), timeout), false},
+		{"future heartbeat alive", c.Alive(t0.Add(-time.Hour), timeout), true},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
