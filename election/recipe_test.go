@@ -15,7 +15,7 @@ import (
 
 // harness is one election on a fresh embedded engine.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	db  *memkv.DB
 	e   *election.Election
 	cfg election.Config
@@ -24,7 +24,7 @@ type harness struct {
 // testConfig has a 10 s lease, 3 s heartbeats and a 15 s candidate timeout.
 var testConfig = election.DefaultConfig()
 
-func newHarness(t *testing.T, cfg election.Config) *harness {
+func newHarness(t testing.TB, cfg election.Config) *harness {
 	t.Helper()
 	h := &harness{t: t, db: memkv.New(memkv.Options{}), e: testElection(), cfg: cfg}
 	h.must(h.tx(func(tr kv.Transaction) error { return h.e.Initialize(tr, cfg) }))
