@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fdbelect/fdbelect/election"
+	"github.com/fdbelect/fdbelect/kv"
+	"github.com/fdbelect/fdbelect/subspace"
+)
+
+// runOptions are the settings of fdbelect run.
+type runOptions struct {
+	id          string
+	priority    int32
+	grace       time.Duration
+	skew        time.Duration
+	metricsAddr string
+	argv        []string
+}
+
+func (a *app) runCommand() *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run --id ID [--priority P] -- CMD [ARGS...]",
+		Short: "Run a command only while this process leads",
+		Long: `run campaigns in the election as candidate ID and starts CMD (directly,
+without a shell) each time it is elected. When leadership can no longer be
+proven (lease lost, resigned by an operator, taken over by a higher
+priority), it sends CMD SIGTERM and, after --grace, SIGKILL, then keeps
+campaigning and starts CMD again on its next election.
+
+When CMD exits on its own, run resigns, unregisters and exits with CMD's
+status (128+N for a command killed by signal N). SIGINT and SIGTERM are
+forwarded to CMD while it runs; without a running CMD they stop run, which
+resigns on the way out.`,
+		Example: `  fdbelect run --election billing --id "$(hostname)" -- ./billing-worker --live
+  fdbelect run --election cron --id node-2 --priority 5 --grace 30s -- /usr/bin/cron-jobs`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.argv = args
+			if err := o.validate(cmd); err != nil {
+				return err
+			}
+			db, el, closeDB, err := a.connect()
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			return a.supervise(cmd.Context(), db, el.Subspace(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.id, "id", "", "candidate id, unique per process (required)")
+	f.Int32Var(&o.priority, "priority", 0, "candidate priority; higher is preferred")
+	f.DurationVar(&o.grace, "grace", 10*time.Second,
+		"time between SIGTERM and SIGKILL when leadership is lost")
+	f.DurationVar(&o.skew, "max-clock-skew", election.DefaultMaxClockSkew,
+		"bound on the wall-clock difference between participants")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "",
+		"serve Prometheus metrics on this address (host defaults to 127.0.0.1)")
+	return cmd
+}
+
+func (o *runOptions) validate(cmd *cobra.Command) error {
+	switch {
+	case o.id == "":
+		return usageError("run needs --id")
+	case len(o.argv) == 0:
+		return usageError("run needs a command after --, e.g. fdbelect run --id a -- ./worker")
+	case cmd.ArgsLenAtDash() != 0:
+		return usageError("put the command after --, e.g. fdbelect run --id a -- %s",
+			o.argv[0])
+	case o.grace <= 0:
+		return usageError("--grace must be positive, not %v", o.grace)
+	case o.skew <= 0:
+		return usageError("--max-clock-skew must be positive, not %v", o.skew)
+	}
+	return nil
+}
+
+// supervisor starts and stops the command as leadership comes and goes.
+type supervisor struct {
+	o      runOptions
+	stdout io.Writer
+	stderr io.Writer
+
+	// finished receives the outcome of a command that exited on its own.
+	finished chan childResult
+
+	mu    sync.Mutex
+	child *os.Process // guarded by mu; the running command, or nil
+}
+
+// childResult is how a command ended.
+type childResult struct {
+	status int
+	err    error // set when the command could not be started
+}
+
+// supervise runs the election loop and the command until the command exits
+// on its own, a signal arrives with no command running, or ctx ends.
+func (a *app) supervise(ctx context.Context, db kv.Database, ss subspace.Subspace,
+	o runOptions) error {
+	metrics, err := a.maybeMetrics(o.metricsAddr)
+	if err != nil {
+		return err
+	}
+	defer metrics.close()
+
+	s := &supervisor{o: o, stdout: syncWriter(a.stdout), stderr: syncWriter(a.stderr),
+		finished: make(chan childResult, 1)}
+	el, err := election.NewElector(db, ss, o.id, election.ElectorOptions{
+		Priority:     o.priority,
+		MaxClockSkew: o.skew,
+		Metrics:      metrics.electorMetrics(),
+		Callbacks: election.Callbacks{
+			OnElected: s.lead,
+			OnDemoted: func(reason string) { s.logf("not leader any more: %s", reason) },
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+
+	sigs, stopSignals := a.signals()
+	defer stopSignals()
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	runErr := make(chan error, 1)
+	go func() { runErr <- el.Run(runCtx) }()
+
+	result, err := s.loop(ctx, sigs, runErr)
+	stopRun()
+	if err == nil {
+		err = <-runErr
+	}
+	return s.outcome(result, err)
+}
+
+func (a *app) maybeMetrics(addr string) (*metricsServer, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	return startMetrics(addr, a.stderr)
+}
+
+// loop waits for the end: the command's own exit, a signal with no command
+// to forward it to, the Elector failing, or ctx ending. It returns the
+// Elector's error only when the Elector ended first.
+func (s *supervisor) loop(ctx context.Context, sigs <-chan os.Signal,
+	runErr <-chan error) (*childResult, error) {
+	for {
+		select {
+		case sig := <-sigs:
+			if s.forward(sig) {
+				continue
+			}
+			s.logf("%v with no command running; resigning and exiting", sig)
+			return &childResult{status: signalStatus(sig)}, nil
+		case r := <-s.finished:
+			return &r, nil
+		case err := <-runErr:
+			if err == nil {
+				err = errors.New("election loop stopped")
+			}
+			return nil, fmt.Errorf("run: %w", err)
+		case <-ctx.Done():
+			return nil, nil
+		}
+	}
+}
+
+// outcome turns how run ended into its error.
+func (s *supervisor) outcome(r *childResult, err error) error {
+	switch {
+	case r != nil && r.err != nil:
+		return &exitError{code: 127, err: r.err}
+	case r != nil && r.status != 0:
+		return &exitError{code: r.status,
+			err: fmt.Errorf("run: %s exited with status %d", s.o.argv[0], r.status)}
+	case err != nil:
+		return err
+	}
+	return nil
+}
+
+// lead is the OnElected callback: it runs the command until it exits or
+// leadership ends.
+func (s *supervisor) lead(ctx context.Context, l election.LeaderState) {
+	cmd := exec.Command(s.o.argv[0], s.o.argv[1:]...)
+	cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
+	cmd.SysProcAttr = childAttrs()
+	cmd.WaitDelay = s.o.grace
+	if err := cmd.Start(); err != nil {
+		s.finish(childResult{err: fmt.Errorf("run: starting %s: %w", s.o.argv[0], err)})
+		return
+	}
+	s.logf("elected at ballot %d; started %s (pid %d)", l.Ballot, s.o.argv[0], cmd.Process.Pid)
+	s.setChild(cmd.Process)
+	defer s.setChild(nil)
+
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		status := exitStatus(err)
+		s.logf("%s exited with status %d; resigning", s.o.argv[0], status)
+		s.finish(childResult{status: status})
+	case <-ctx.Done():
+		s.stop(cmd.Process, waited)
+	}
+}
+
+// stop ends the command after leadership ended: SIGTERM, then SIGKILL if
+// it is still running after the grace period.
+func (s *supervisor) stop(p *os.Process, waited <-chan error) {
+	s.logf("stopping %s (pid %d) with SIGTERM", s.o.argv[0], p.Pid)
+	_ = p.Signal(syscall.SIGTERM)
+	t := time.NewTimer(s.o.grace)
+	defer t.Stop()
+	select {
+	case err := <-waited:
+		s.logf("%s stopped with status %d", s.o.argv[0], exitStatus(err))
+		return
+	case <-t.C:
+	}
+	s.logf("%s still running after %v; sending SIGKILL", s.o.argv[0], s.o.grace)
+	_ = p.Kill()
+	<-waited
+}
+
+// forward sends sig to the running command and reports whether there was
+// one.
+func (s *supervisor) forward(sig os.Signal) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.child == nil {
+		return false
+	}
+	s.logf("forwarding %v to %s", sig, s.o.argv[0])
+	_ = s.child.Signal(sig)
+	return true
+}
+
+func (s *supervisor) setChild(p *os.Process) {
+	s.mu.Lock()
+	s.child = p
+	s.mu.Unlock()
+}
+
+// finish reports a command's own end; only the first report counts.
+func (s *supervisor) finish(r childResult) {
+	select {
+	case s.finished <- r:
+	default:
+	}
+}
+
+func (s *supervisor) logf(format string, args ...any) {
+	fmt.Fprintf(s.stderr, "fdbelect run: %s\n", fmt.Sprintf(format, args...))
+}
+
+// lockedWriter serializes writes to a writer shared by goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// syncWriter returns w made safe for concurrent writes. Files already are,
+// and stay files, so that a command started with them writes to them
+// directly.
+func syncWriter(w io.Writer) io.Writer {
+	switch w.(type) {
+	case *os.File, *lockedWriter:
+		return w
+	}
+	return &lockedWriter{w: w}
+}
