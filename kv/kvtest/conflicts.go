@@ -18,6 +18,7 @@ func conflictChecks() []check {
 		{"Conflicts/ExplicitReadConflict", testExplicitReadConflict},
 		{"Conflicts/ExplicitWriteConflict", testExplicitWriteConflict},
 		{"Conflicts/InvertedConflictRange", testInvertedConflictRange},
+		{"Conflicts/ClearsConflict", testClearsConflict},
 		{"Conflicts/BlindWrites", testBlindWrites},
 		{"Conflicts/AtomicOpsNoReadConflict", testAtomicNoConflict},
 		{"Conflicts/OwnWrites", testOwnWritesConflict},
@@ -354,4 +355,26 @@ func testWriteSkew(e *env) {
 	if x, y := e.get(e.key("x")), e.get(e.key("y")); string(x) != "0" || string(y) != "1" {
 		e.t.Errorf("after write skew: got x=%q y=%q, want x=\"0\" y=\"1\"", x, y)
 	}
+}
+
+// testClearsConflict checks that Clear and ClearRange conflict with
+// readers of what they cover even where no key existed.
+func testClearsConflict(e *env) {
+	err := e.race(getter(e.key("c/absent")), func(tr kv.Transaction) error {
+		tr.ClearRange(e.span("c/", "c0"))
+		return nil
+	})
+	e.wantConflict("read an absent key; other commit clears an empty range over it", err, true)
+
+	err = e.race(getter(e.key("absent")), func(tr kv.Transaction) error {
+		tr.Clear(e.key("absent"))
+		return nil
+	})
+	e.wantConflict("read an absent key; other commit clears it", err, true)
+
+	err = e.race(getter(e.key("c0")), func(tr kv.Transaction) error {
+		tr.ClearRange(e.span("c/", "c0"))
+		return nil
+	})
+	e.wantConflict("read the end key of a cleared range", err, false)
 }

@@ -2,7 +2,9 @@ package kvtest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
 )
@@ -20,6 +22,7 @@ func limitChecks() []check {
 		{"Limits/KeySize", testKeyLimit},
 		{"Limits/ValueSize", testValueLimit},
 		{"Limits/TransactionSize", testTransactionLimit},
+		{"Limits/WatchKeySize", testWatchKeyLimit},
 	}
 }
 
@@ -87,13 +90,24 @@ func testValueLimit(e *env) {
 	}
 }
 
-// testTransactionLimit checks that a transaction writing more than
-// 10,000,000 bytes fails with transaction_too_large (2101) and writes
-// nothing.
+// testTransactionLimit checks that a transaction writing 9,900,000 bytes of
+// values commits, and that one writing more than 10,000,000 bytes fails
+// with transaction_too_large (2101) and writes nothing.
 func testTransactionLimit(e *env) {
 	value := bytes.Repeat([]byte{'v'}, valueLimit)
-	n := txLimit/valueLimit + 1
+	fits := txLimit/valueLimit - 1
 	err := e.db.Transact(e.ctx, func(tr kv.Transaction) error {
+		for i := range fits {
+			tr.Set(e.key(fmt.Sprintf("f/%04d", i)), value)
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Errorf("%d values of %d bytes: %v", fits, valueLimit, err)
+	}
+
+	n := txLimit/valueLimit + 1
+	err = e.db.Transact(e.ctx, func(tr kv.Transaction) error {
 		for i := range n {
 			tr.Set(e.key(fmt.Sprintf("t/%04d", i)), value)
 		}
@@ -103,4 +117,24 @@ func testTransactionLimit(e *env) {
 	if got := e.names(e.span("t/", "t0")); len(got) != 0 {
 		e.t.Errorf("failed commit left %d keys", len(got))
 	}
+}
+
+// testWatchKeyLimit checks that watching a key longer than 10,000 bytes
+// fails with key_too_large (2102), in the watch or in its commit.
+func testWatchKeyLimit(e *env) {
+	var w kv.FutureNil
+	err := e.db.Transact(e.ctx, func(tr kv.Transaction) error {
+		w = tr.Watch(e.sized("big", keyLimit+1))
+		return nil
+	})
+	if err == nil {
+		select {
+		case <-w.Ready():
+			err = w.Get()
+		case <-time.After(watchFireWait):
+			err = errors.New("watch still waiting")
+		}
+		defer w.Cancel()
+	}
+	e.wantCode("watch of a 10,001-byte key", err, kv.CodeKeyTooLarge)
 }

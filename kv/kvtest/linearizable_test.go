@@ -107,7 +107,8 @@ func TestLinearOptionsValidate(t *testing.T) {
 		t.Errorf("Keys %d: got no error", MaxLinearKeys+1)
 	}
 	got, err := LinearOptions{}.withDefaults()
-	if err != nil || got.Clients != 4 || got.Keys != 3 || got.Ops != 100 || got.Duration != 2*time.Second {
-		t.Errorf("defaults: got %+v, %v", got, err)
+	want := LinearOptions{Clients: 4, Keys: 3, Ops: 100, Duration: 2 * time.Second}
+	if err != nil || got != want {
+		t.Errorf("defaults: got %+v, %v; want %+v", got, err, want)
 	}
 }

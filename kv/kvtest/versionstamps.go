@@ -19,6 +19,7 @@ func versionstampChecks() []check {
 		{"Versionstamps/UniqueUnderConcurrency", testStampsUnique},
 		{"Versionstamps/OffsetValidation", testStampOffsets},
 		{"Versionstamps/PendingUnreadable", testStampPendingUnreadable},
+		{"Versionstamps/NoneWithoutWrites", testStampWithoutWrites},
 	}
 }
 
@@ -268,4 +269,18 @@ func testStampPendingUnreadable(e *env) {
 		}
 		return nil
 	})
+}
+
+// testStampWithoutWrites checks that a transaction that commits without
+// writes has no versionstamp: its future fails with no_commit_version
+// (2021) instead of waiting forever or inventing one.
+func testStampWithoutWrites(e *env) {
+	var fut kv.FutureKey
+	e.commit(func(tr kv.Transaction) error {
+		fut = tr.GetVersionstamp()
+		_, err := tr.Get(e.key("k")).Get()
+		return err
+	})
+	vs, err := fut.Get()
+	e.wantCode(fmt.Sprintf("GetVersionstamp without writes (got %x)", vs), err, kv.CodeNoCommitVersion)
 }
