@@ -29,9 +29,9 @@
 //
 // # Element types
 //
-// Pack accepts nil, []byte, string, Tuple, bool, every Go integer type
-// (int, int8 to int64, uint, uint8 to uint64), *big.Int and big.Int of any
-// size up to 255 bytes of magnitude, float32, float64, UUID and
+// Pack accepts nil, []byte, string (UTF-8 only), Tuple, bool, every Go
+// integer type (int, int8 to int64, uint, uint8 to uint64), *big.Int and
+// big.Int up to 255 bytes of magnitude, float32, float64, UUID and
 // Versionstamp. Unpack returns nil, []byte, string, Tuple, bool, float32,
 // float64, UUID, Versionstamp and, for integers, int64 when the value fits,
 // uint64 for larger positive values that fit 64 bits, and *big.Int beyond.
@@ -62,8 +62,11 @@
 //     strings that are not UTF-8.
 //   - UnpackExact decodes into typed destinations and rejects any element
 //     whose type or range does not match, and any trailing data.
-//   - Pack panics only on programmer misuse (an unsupported Go type or an
-//     incomplete versionstamp); PackErr returns those as errors.
+//   - Pack panics only on programmer misuse (an unsupported Go type, a
+//     string that is not UTF-8, an integer of more than 255 bytes, or an
+//     incomplete versionstamp); PackErr returns those as errors. The
+//     official package writes non-UTF-8 strings as they are, producing
+//     records that strict readers, this package's included, cannot decode.
 //   - Type codes this package does not produce (legacy nested tuples,
 //     decimals, 80-bit versionstamps, user types) are rejected by Unpack.
 package tuple
