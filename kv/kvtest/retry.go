@@ -21,6 +21,7 @@ func retryChecks() []check {
 		{"Retry/TimeoutFailsOperations", testTimeoutFailsOperations},
 		{"Retry/ContextCancel", testRetryContextCancel},
 		{"Retry/MustGetPanics", testMustGetPanics},
+		{"Retry/OtherPanicsPropagate", testOtherPanics},
 	}
 }
 
@@ -275,4 +276,33 @@ func testMustGetPanics(e *env) {
 	if err != nil {
 		e.t.Errorf("ReadTransact with MustGet: %v", err)
 	}
+}
+
+// errBoom is the value testOtherPanics panics with.
+var errBoom = errors.New("boom")
+
+// testOtherPanics checks that a panic that is not a database error passes
+// through Transact and ReadTransact unchanged, as in the official bindings.
+func testOtherPanics(e *env) {
+	for _, value := range []any{"boom", errBoom} {
+		got := catch(func() {
+			_ = e.db.Transact(e.ctx, func(tr kv.Transaction) error { panic(value) })
+		})
+		if got != value {
+			e.t.Errorf("Transact, fn panics with %v: recovered %v, want the same value", value, got)
+		}
+		got = catch(func() {
+			_ = e.db.ReadTransact(e.ctx, func(tr kv.ReadTransaction) error { panic(value) })
+		})
+		if got != value {
+			e.t.Errorf("ReadTransact, fn panics with %v: recovered %v, want the same value", value, got)
+		}
+	}
+}
+
+// catch runs fn and returns what it panicked with, or nil.
+func catch(fn func()) (v any) {
+	defer func() { v = recover() }()
+	fn()
+	return nil
 }

@@ -29,6 +29,7 @@ func watchChecks() []check {
 		{"Watches/ChangedBeforeCommit", testWatchChangedBeforeCommit},
 		{"Watches/FailedCommit", testWatchFailedCommit},
 		{"Watches/OwnWriteBaseline", testWatchOwnWrite},
+		{"Watches/OwnLaterWrite", testWatchOwnLaterWrite},
 		{"Watches/TooMany", testTooManyWatches},
 	}
 }
@@ -262,4 +263,30 @@ func testTooManyWatches(e *env) {
 	if refused == 0 {
 		e.t.Errorf("%d outstanding watches: none refused, want too_many_watches (1032)", watchLimit+1)
 	}
+
+	// Cancelled watches stop counting against the limit.
+	for _, w := range watches {
+		w.Cancel()
+	}
+	watches = nil
+	e.set("again", "a")
+	w := e.watch(e.key("again"))
+	defer w.Cancel()
+	e.set("again", "b")
+	e.fired("watch after the others were cancelled", w)
+}
+
+// testWatchOwnLaterWrite checks that a watch is triggered by a write its
+// own transaction makes after creating it, as FoundationDB's client does
+// before the commit.
+func testWatchOwnLaterWrite(e *env) {
+	e.set("k", "a")
+	var w kv.FutureNil
+	e.commit(func(tr kv.Transaction) error {
+		w = tr.Watch(e.key("k"))
+		tr.Set(e.key("k"), []byte("b"))
+		return nil
+	})
+	defer w.Cancel()
+	e.fired("watch after its own transaction changed k from a to b", w)
 }
