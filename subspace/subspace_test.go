@@ -55,7 +55,7 @@ func TestRange(t *testing.T) {
 		t.Fatalf("Range() = % x, % x", begin, end)
 	}
 
-	inside := []tuple.Tuple{{nil}, {""}, {"a"}, {"zzz", 5}, {tuple.Tuple{nil}}, {-1 << 40},
+	inside := []tuple.Tuple{{nil}, {""}, {"a"}, {"zzz", 5}, {tuple.Tuple{nil}}, {int64(-1 << 40)},
 		{true}, {tuple.IncompleteVersionstamp(1)}}
 	for _, in := range inside {
 		k, err := s.PackErr(in)

@@ -75,7 +75,7 @@ func (t Tuple) PackWithVersionstamp(prefix []byte) ([]byte, error) {
 		return nil, ErrNoIncompleteVersionstamp
 	case e.vsCount > 1:
 		return nil, ErrManyIncompleteVersionstamps
-	case e.vsPos > math.MaxUint32:
+	case uint64(e.vsPos) > math.MaxUint32:
 		return nil, ErrOffsetTooLarge
 	}
 	return binary.LittleEndian.AppendUint32(e.buf, uint32(e.vsPos)), nil
