@@ -25,10 +25,11 @@ import (
 //   - *any: any element, as Unpack returns it
 //
 // The error is a *DecodeError naming the element, wrapping ErrTypeMismatch,
-// ErrRange, ErrMissing (fewer elements than destinations), ErrTrailing (more
-// elements), ErrBadDestination (a nil or unsupported destination) or a
-// decoding error of Unpack. Destinations before the failing element may
-// already have been written.
+// ErrRange, ErrMissing (fewer elements than destinations), ErrTrailing (any
+// bytes left after the last destination), ErrBadDestination (a nil or
+// unsupported destination, found before anything is decoded; Offset is then
+// 0) or a decoding error of Unpack. Destinations before the failing element
+// may already have been written.
 func UnpackExact(b []byte, dst ...any) error {
 	for i, p := range dst {
 		if err := checkDestination(p); err != nil {
