@@ -68,6 +68,7 @@ func vectors() []vector {
 
 		// nested tuples
 		{"nested empty", tuple.Tuple{tuple.Tuple{}}, "05 00", nil},
+		{"nested typed nil", tuple.Tuple{tuple.Tuple(nil)}, "05 00", tuple.Tuple{tuple.Tuple{}}},
 		{"nested nil", tuple.Tuple{tuple.Tuple{nil}}, "05 00 ff 00", nil},
 		{"nested nil string", tuple.Tuple{tuple.Tuple{nil, "hello"}},
 			"05 00 ff 02 68 65 6c 6c 6f 00 00", nil},
