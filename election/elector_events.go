@@ -56,13 +56,14 @@ type Event struct {
 
 // Callbacks are called on leadership changes. Every field is optional.
 //
-// OnDemoted and OnLeaderChanged run one at a time, in the order of the
-// changes, on a goroutine of the Elector's, never on the caller's. They
-// should return quickly: later callbacks wait for them, though the election
-// loop does not. OnElected runs on a goroutine of its own and may block for
-// as long as it leads: its context is cancelled the moment leadership can
-// no longer be proven (before the lease could end anywhere). Run returns
-// only after every callback has returned.
+// The callbacks run one at a time, in the order of the changes, on a
+// goroutine of the Elector's, never on the caller's and never on the
+// election loop's: a slow callback delays later callbacks, not the
+// election. OnElected receives a context that is cancelled the moment
+// leadership can no longer be proven (before the lease could end anywhere);
+// it may block until then, in which case OnDemoted follows as soon as it
+// returns, or start work on a goroutine of its own that watches the
+// context. Run returns only after every callback has returned.
 type Callbacks struct {
 	OnElected       func(ctx context.Context, leader LeaderState)
 	OnDemoted       func(reason string)
@@ -124,9 +125,8 @@ func (q *eventQueue) push(ev Event, leaderCtx context.Context) {
 }
 
 // dispatch runs the callbacks for queued events until stop is closed and
-// the queue is drained. OnElected calls are started on their own goroutines,
-// tracked by wg.
-func (q *eventQueue) dispatch(cb Callbacks, stop <-chan struct{}, wg *sync.WaitGroup) {
+// the queue is drained.
+func (q *eventQueue) dispatch(cb Callbacks, stop <-chan struct{}) {
 	for {
 		q.mu.Lock()
 		batch := q.pending
@@ -134,7 +134,7 @@ func (q *eventQueue) dispatch(cb Callbacks, stop <-chan struct{}, wg *sync.WaitG
 		q.mu.Unlock()
 
 		for _, item := range batch {
-			runCallback(cb, item, wg)
+			runCallback(cb, item)
 		}
 		if len(batch) > 0 {
 			continue
@@ -153,16 +153,12 @@ func (q *eventQueue) dispatch(cb Callbacks, stop <-chan struct{}, wg *sync.WaitG
 	}
 }
 
-func runCallback(cb Callbacks, item queued, wg *sync.WaitGroup) {
+func runCallback(cb Callbacks, item queued) {
 	ev := item.ev
 	switch ev.Kind {
 	case Elected:
 		if cb.OnElected != nil {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				cb.OnElected(item.ctx, ev.Leader)
-			}()
+			cb.OnElected(item.ctx, ev.Leader)
 		}
 	case Demoted:
 		if cb.OnDemoted != nil {

@@ -33,7 +33,7 @@ func (e *Elector) Run(ctx context.Context) error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		e.events.dispatch(e.opts.Callbacks, stop, &wg)
+		e.events.dispatch(e.opts.Callbacks, stop)
 	}()
 	go func() {
 		defer wg.Done()
@@ -157,6 +157,12 @@ func (e *Elector) cycle(ctx context.Context, w *watchSet, r *request) (Plan, err
 			tr.SetTimeout(cfg.HeartbeatInterval)
 		}
 		p, err := e.m.Cycle(tr, e.reading, req)
+		if !e.m.Leading(e.clk.Mono()) {
+			// A decision that gives leadership away (resign, handoff) or
+			// finds it gone is published before the commit that could let
+			// another process lead.
+			e.transition(p, demotionReason(p))
+		}
 		if err != nil {
 			return err
 		}

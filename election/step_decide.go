@@ -221,10 +221,18 @@ func (m *Machine) Finish(plan Plan, err error, now Reading) {
 		m.Observe(plan.Leader, now)
 	case ActResign:
 		m.Demote()
-		m.holdUntil = now.Mono + m.opts.ResignHoldoff
+		m.holdUntil = now.Mono + m.resignHoldoff()
 		m.Observe(plan.Leader, now)
 	case ActHandoff:
 		m.Demote()
 		m.Observe(plan.Leader, now)
 	}
+}
+
+// resignHoldoff returns the configured hold-off, or one heartbeat interval.
+func (m *Machine) resignHoldoff() time.Duration {
+	if m.opts.ResignHoldoff > 0 || m.cfg == nil {
+		return m.opts.ResignHoldoff
+	}
+	return m.cfg.HeartbeatInterval
 }

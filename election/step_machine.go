@@ -17,7 +17,8 @@ type MachineOptions struct {
 	MaxClockSkew time.Duration
 
 	// ResignHoldoff is how long the Machine leaves a vacant record alone
-	// after it resigned, so that another candidate takes over.
+	// after it resigned, so that another candidate takes over. Zero means
+	// one heartbeat interval of the stored config.
 	ResignHoldoff time.Duration
 
 	// Flaws switches known flaws of the 0.11.0 recipe back on. It exists
