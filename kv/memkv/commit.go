@@ -7,7 +7,7 @@ import (
 // hasWrites reports whether committing t changes anything or records a
 // write conflict; a transaction without writes commits at once.
 func (t *Txn) hasWrites() bool {
-	return (t.writes != nil && t.writes.Len() > 0) || len(t.clears) > 0 ||
+	return t.writes.len() > 0 || len(t.clears) > 0 ||
 		len(t.vsKeys) > 0 || len(t.writeConf) > 0
 }
 
@@ -63,7 +63,7 @@ func (db *DB) commit(t *Txn) error {
 		return kv.NewError(kv.CodeTransactionTooOld)
 	}
 	for _, r := range t.readConf {
-		if db.conf.newer(r.Begin, r.End, t.rv) {
+		if db.data.newer(r.Begin, r.End, t.rv) || db.conf.newer(r.Begin, r.End, t.rv) {
 			return kv.NewError(kv.CodeNotCommitted)
 		}
 	}
@@ -121,16 +121,14 @@ func (db *DB) faultLocked(info CommitInfo) Fault {
 func (t *Txn) resolveLocked(st *[10]byte) []Mutation {
 	db := t.db
 	n := len(t.clears) + len(t.vsKeys)
-	if t.writes != nil {
-		n += t.writes.Len()
-	}
+	n += t.writes.len()
 	muts := make([]Mutation, 0, n)
 
 	for _, r := range t.clears {
 		muts = append(muts, Mutation{Kind: MutationClearRange, Key: r.Begin, End: r.End})
 	}
-	if t.writes != nil {
-		t.writes.Ascend(func(e *wentry) bool {
+	{
+		t.writes.ascend(func(e *wentry) bool {
 			var old []byte
 			var ok bool
 			if e.base == baseDB {
@@ -162,10 +160,8 @@ func (db *DB) applyLocked(t *Txn, info CommitInfo) {
 		switch m.Kind {
 		case MutationSet:
 			db.data.put(m.Key, m.Value, false, cv, horizon)
-			db.conf.write(m.Key, keyAfter(m.Key), cv)
 		case MutationClear:
 			db.data.put(m.Key, nil, true, cv, horizon)
-			db.conf.write(m.Key, keyAfter(m.Key), cv)
 		case MutationClearRange:
 			db.data.clearRange(m.Key, m.End, cv, horizon)
 			db.conf.write(m.Key, m.End, cv)

@@ -15,8 +15,10 @@ type bound struct {
 
 func boundLess(a, b bound) bool { return bytes.Compare(a.key, b.key) < 0 }
 
-// conflicts maps key ranges to the version of their last write, as a step
-// function kept in an ordered tree of bounds. Recording a write and checking
+// conflicts maps key ranges to the version of their last range write (a
+// clear range or an explicit write conflict range), as a step function kept
+// in an ordered tree of bounds; writes of single keys are recorded on their
+// items in the store instead. Recording a write and checking
 // a read both cost a logarithmic search plus the bounds inside the range.
 // Bounds older than the window merge away in sweep. Guarded by DB.mu.
 type conflicts struct {
@@ -63,6 +65,10 @@ func (c *conflicts) newer(begin, end []byte, v int64) bool {
 	if c.cover(begin) > v {
 		return true
 	}
+	if isPoint(begin, end) {
+		// No bound lies strictly between a key and its successor.
+		return false
+	}
 	hit := false
 	c.tree.AscendRange(bound{key: begin}, bound{key: end}, func(b bound) bool {
 		hit = b.at > v
@@ -91,4 +97,9 @@ func (c *conflicts) sweep(horizon int64) {
 	}
 	c.del = c.del[:0]
 	c.swept = c.tree.Len()
+}
+
+// isPoint reports whether [begin, end) holds begin alone.
+func isPoint(begin, end []byte) bool {
+	return len(end) == len(begin)+1 && end[len(begin)] == 0 && bytes.Equal(begin, end[:len(begin)])
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -374,5 +375,30 @@ func TestTransactionTooOld(t *testing.T) {
 	tr.Set([]byte("k"), []byte("w"))
 	if err := tr.Commit(); !errors.Is(err, kv.ErrTransactionTooOld) {
 		t.Errorf("commit after 6s = %v, want transaction_too_old", err)
+	}
+}
+
+func TestManyWritesInOneTransaction(t *testing.T) {
+	db := memkv.New(memkv.Options{})
+	tr := db.CreateTransaction()
+	const n = 500
+	for i := range n {
+		k := (i * 7919) % n // out of order, to exercise ordered insertion
+		tr.Set([]byte(fmt.Sprintf("k%04d", k)), []byte(fmt.Sprint(k)))
+	}
+	tr.Clear([]byte("k0003"))
+	kvs, err := tr.GetRange(kv.Range{Begin: []byte("k"), End: []byte("l")}, kv.RangeOptions{}).
+		GetSliceWithError()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kvs) != n-1 || string(kvs[3].Key) != "k0004" {
+		t.Fatalf("range read %d pairs, fourth %q; want %d and k0004", len(kvs), kvs[3].Key, n-1)
+	}
+	if err := tr.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, db, "k0421"); string(got) != "421" {
+		t.Errorf("k0421 = %q, want 421", got)
 	}
 }

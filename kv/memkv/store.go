@@ -16,9 +16,15 @@ type version struct {
 // item is a key and its committed versions, oldest first. It keeps every
 // version newer than the window's horizon plus the newest one at or below
 // it, which is what a read at any version inside the window needs.
+//
+// wrote is the version of the last write of the key itself (a set, a clear
+// or an atomic operation, even one that left the value as it was): the
+// conflict check compares it with read versions. Range clears and explicit
+// write conflict ranges are recorded in the conflicts index instead.
 type item struct {
-	key  []byte
-	vers []version
+	key   []byte
+	vers  []version
+	wrote int64
 }
 
 func itemLess(a, b *item) bool { return bytes.Compare(a.key, b.key) < 0 }
@@ -89,14 +95,17 @@ func (s *store) getLatest(key []byte) ([]byte, bool) {
 func (s *store) put(key, val []byte, gone bool, v, horizon int64) {
 	it := s.find(key)
 	if it == nil {
-		if gone {
-			return
-		}
-		s.tree.ReplaceOrInsert(&item{key: key, vers: []version{{at: v, val: val}}})
+		// A clear of an absent key still makes an item, so that the write
+		// is seen by the conflict check until the window passes it.
+		s.tree.ReplaceOrInsert(&item{key: key, vers: []version{{at: v, val: val, gone: gone}}, wrote: v})
 		s.records++
+		if gone {
+			s.tombs++
+		}
 		return
 	}
 
+	it.wrote = v
 	wasGone := it.vers[len(it.vers)-1].gone
 	if gone && wasGone {
 		return
@@ -129,22 +138,21 @@ func (s *store) clearRange(begin, end []byte, v, horizon int64) {
 	}
 }
 
-// trim drops the versions of it that no read inside the window can see.
+// trim drops the versions of it that no read inside the window can see:
+// every version older than the newest one at or below horizon. Dropping
+// from the front by reslicing keeps a write O(1) on average; append
+// compacts the slice when it next grows.
 func (s *store) trim(it *item, horizon int64) {
-	keep := 0
-	for i := len(it.vers) - 1; i >= 0; i-- {
-		if it.vers[i].at <= horizon {
-			keep = i
-			break
-		}
+	drop := 0
+	for drop+1 < len(it.vers) && it.vers[drop+1].at <= horizon {
+		drop++
 	}
-	if keep == 0 {
+	if drop == 0 {
 		return
 	}
-	n := copy(it.vers, it.vers[keep:])
-	clear(it.vers[n:])
-	it.vers = it.vers[:n]
-	s.records -= keep
+	clear(it.vers[:drop])
+	it.vers = it.vers[drop:]
+	s.records -= drop
 }
 
 // excess is how many records the sweep could at best remove.
@@ -156,7 +164,7 @@ func (s *store) sweep(horizon int64) {
 	var dead []*item
 	s.tree.Ascend(func(it *item) bool {
 		s.trim(it, horizon)
-		if len(it.vers) == 1 && it.vers[0].gone && it.vers[0].at <= horizon {
+		if len(it.vers) == 1 && it.vers[0].gone && it.wrote <= horizon {
 			dead = append(dead, it)
 		}
 		return true
@@ -185,4 +193,20 @@ func (s *store) descend(begin, end []byte, fn func(*item) bool) {
 		}
 		return fn(it)
 	})
+}
+
+// newer reports whether a key in [begin, end) was written itself (not by a
+// range clear) after version v. A point range costs one search; a longer
+// range visits the keys held in it, as many as a read of it returned.
+func (s *store) newer(begin, end []byte, v int64) bool {
+	if isPoint(begin, end) {
+		it := s.find(begin)
+		return it != nil && it.wrote > v
+	}
+	hit := false
+	s.ascend(begin, end, func(it *item) bool {
+		hit = it.wrote > v
+		return !hit
+	})
+	return hit
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
-	"github.com/google/btree"
 )
 
 // baseKind says what a key's value was before the transaction's pending
@@ -79,8 +78,7 @@ type Txn struct {
 
 	hasRV      bool
 	rv         int64
-	writes     *btree.BTreeG[*wentry] // made at the first write
-	probe      wentry
+	writes     writeSet
 	clears     []kv.Range
 	vsKeys     []vsKey
 	unreadable []kv.Range
@@ -91,6 +89,12 @@ type Txn struct {
 	deferred   error // a write error, reported by every later call
 	committed  bool
 	version    int64
+
+	// Room for the first few entries and conflict ranges, so that a small
+	// transaction makes no allocation for them.
+	entryBuf [4]wentry
+	smallBuf [4]*wentry
+	rangeBuf [4]kv.Range
 
 	// Guarded by db.mu: they change under Cancel too.
 	watches []*watch
@@ -176,13 +180,7 @@ func sleep(db *DB, d time.Duration) {
 
 // entry returns the pending state of key, or nil.
 func (t *Txn) entry(key []byte) *wentry {
-	if t.writes == nil {
-		return nil
-	}
-	t.probe.key = key
-	e, _ := t.writes.Get(&t.probe)
-	t.probe.key = nil
-	return e
+	return t.writes.get(key)
 }
 
 // upsert returns the pending state of key, creating it over the right base.
@@ -190,14 +188,20 @@ func (t *Txn) upsert(key []byte) *wentry {
 	if e := t.entry(key); e != nil {
 		return e
 	}
-	if t.writes == nil {
-		t.writes = btree.NewG(8, wentryLess)
+	var e *wentry
+	if n := t.writes.len(); n < len(t.entryBuf) {
+		e = &t.entryBuf[n]
+		e.key = t.copyBytes(key)
+	} else {
+		e = &wentry{key: t.copyBytes(key)}
 	}
-	e := &wentry{key: t.copyBytes(key)}
+	if t.writes.small == nil && t.writes.tree == nil {
+		t.writes.small = t.smallBuf[:0]
+	}
 	if t.locallyCleared(key) {
 		e.base = baseAbsent
 	}
-	t.writes.ReplaceOrInsert(e)
+	t.writes.insert(e)
 	t.size += 2*len(key) + 1 // the key's write conflict range
 	return e
 }
@@ -287,7 +291,7 @@ func (t *Txn) get(key []byte, snap bool) kv.FutureValue {
 		return f
 	}
 	if !snap {
-		t.addReadConflict(kv.Range{Begin: key, End: keyAfter(key)}, true)
+		t.addReadConflict(t.pointRange(key), false)
 	}
 	if e != nil {
 		v, ok = e.resolve(v, ok, nil)
@@ -304,10 +308,24 @@ func present(v []byte, ok bool) []byte {
 	return append(make([]byte, 0, len(v)), v...)
 }
 
+// pointRange returns [key, key+00) with both keys in the arena.
+func (t *Txn) pointRange(key []byte) kv.Range {
+	if cap(t.arena)-len(t.arena) < len(key)+1 {
+		t.arena = make([]byte, 0, max(512, 2*len(key)+2))
+	}
+	n := len(t.arena)
+	t.arena = append(append(t.arena, key...), 0)
+	end := t.arena[n : n+len(key)+1 : n+len(key)+1]
+	return kv.Range{Begin: end[:len(key):len(key)], End: end}
+}
+
 // addReadConflict records r; copy says whether r's keys must be copied.
 func (t *Txn) addReadConflict(r kv.Range, copyKeys bool) {
 	if copyKeys {
 		r = kv.Range{Begin: t.copyBytes(r.Begin), End: t.copyBytes(r.End)}
+	}
+	if t.readConf == nil {
+		t.readConf = t.rangeBuf[:0]
 	}
 	t.readConf = append(t.readConf, r)
 	t.size += len(r.Begin) + len(r.End)
@@ -367,18 +385,16 @@ func (t *Txn) getRange(r kv.Range, opts kv.RangeOptions, snap bool) kv.RangeResu
 // from the database: r minus the ranges it cleared and the keys it set or
 // cleared itself, which need no read conflict.
 func (t *Txn) unknownParts(r kv.Range) []kv.Range {
-	if len(t.clears) == 0 && t.writes == nil {
+	if len(t.clears) == 0 && t.writes.len() == 0 {
 		return []kv.Range{r}
 	}
 	known := append([]kv.Range(nil), t.clears...)
-	if t.writes != nil {
-		t.writes.AscendRange(&wentry{key: r.Begin}, &wentry{key: r.End}, func(e *wentry) bool {
-			if e.base == baseSet || e.base == baseAbsent {
-				known = append(known, kv.Range{Begin: e.key, End: keyAfter(e.key)})
-			}
-			return true
-		})
-	}
+	t.writes.ascendRange(r.Begin, r.End, func(e *wentry) bool {
+		if e.base == baseSet || e.base == baseAbsent {
+			known = append(known, kv.Range{Begin: e.key, End: keyAfter(e.key)})
+		}
+		return true
+	})
 	parts := []kv.Range{r}
 	for _, k := range known {
 		var next []kv.Range
@@ -488,12 +504,9 @@ func (t *Txn) scan(r kv.Range, opts kv.RangeOptions) ([]kv.KeyValue, bool, error
 // whose base is the committed value resolves against it during the scan;
 // a versionstamped value makes the whole read fail.
 func (t *Txn) localIn(r kv.Range, reverse bool) ([]*wentry, error) {
-	if t.writes == nil {
-		return nil, nil
-	}
 	var local []*wentry
 	var err error
-	t.writes.AscendRange(&wentry{key: r.Begin}, &wentry{key: r.End}, func(e *wentry) bool {
+	t.writes.ascendRange(r.Begin, r.End, func(e *wentry) bool {
 		if e.base == baseStamp {
 			err = kv.NewError(kv.CodeAccessedUnreadable)
 			return false

@@ -82,12 +82,10 @@ func (t *Txn) ClearRange(r kv.Range) {
 	}
 
 	r = kv.Range{Begin: t.copyBytes(r.Begin), End: t.copyBytes(r.End)}
-	if t.writes != nil {
-		t.writes.AscendRange(&wentry{key: r.Begin}, &wentry{key: r.End}, func(e *wentry) bool {
-			e.base, e.val, e.ops = baseAbsent, nil, nil
-			return true
-		})
-	}
+	t.writes.ascendRange(r.Begin, r.End, func(e *wentry) bool {
+		e.base, e.val, e.ops = baseAbsent, nil, nil
+		return true
+	})
 	t.clears = append(t.clears, r)
 	t.size += 2 * (len(r.Begin) + len(r.End))
 }
