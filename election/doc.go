@@ -95,5 +95,82 @@
 // prevents. A stored config that 0.11.0 would accept but that fails
 // Config.Validate (a zero duration, a heartbeat not below the lease, a
 // candidate timeout not above the heartbeat) is refused here with
-// ErrInvalidState rather than acted on.
+// ErrInvalidState rather than acted on.//
+// # The Elector
+//
+// The recipe is a set of one-transaction building blocks; an Elector is the
+// loop a service runs around them. NewElector checks its arguments, Run
+// registers the process in a transaction of its own, then runs one cycle
+// per heartbeat: heartbeat, claim or refresh, hand over on request. Between
+// cycles it waits on watches of the leader record and the config instead of
+// polling, so a resignation is noticed within one commit. On the way out
+// Run resigns and unregisters, bounded by ShutdownTimeout, and returns only
+// after every goroutine it started and every callback has returned.
+//
+// Leadership changes arrive on the Events channel and through Callbacks.
+// Do runs a function in a transaction that commits only while this process
+// leads (a fence inside the database); Token returns the ballot as a
+// fencing token for systems outside it. Resign and HandOff give leadership
+// away; Healthy reports a wedged loop; NewMetrics exposes Prometheus
+// figures. The decisions themselves are made by a Machine, a pure step
+// (what one transaction read plus clock readings in, what to write out)
+// that the Elector drives in real time and package sim drives in virtual
+// time: the simulated code is the production code.
+//
+// # Safety guarantee
+//
+// At any instant at most one process believes it leads (IsLeader, an open
+// OnElected context), provided the assumptions below hold. The Elector
+// keeps it with three rules that do not trust other processes' clocks:
+//
+//   - A process acts as leader only until s + lease - MaxClockSkew on its
+//     own monotonic clock, where s is the start of the claim or refresh
+//     that gave it the lease. The lease guard ends the belief at that
+//     instant even if the election loop is stuck in a slow transaction.
+//   - A follower takes over a record naming another process only when it
+//     has seen that exact record (ballot, holder, incarnation) unchanged
+//     for a whole lease on its own monotonic clock. Because every refresh
+//     bumps the ballot and followers watch the record, a follower sees each
+//     refresh as it commits, so this costs no more than one lease after the
+//     leader's last refresh.
+//   - A follower that did not see the record being written (it just
+//     started) may instead take over once the stored expiry has passed by
+//     more than MaxClockSkew on its wall clock.
+//
+// Preemption is a handoff: a candidate of higher priority writes a request
+// under ("handoff",); the incumbent stops acting, then writes a record
+// naming the requester in one transaction; the requester starts acting only
+// after refreshing that record itself. Resignation and handoff publish the
+// end of leadership before the commit that lets another process start.
+// A process restarted under the same id claims only with the registration
+// versionstamp it committed itself, so it never inherits its previous
+// incarnation's lease; the previous incarnation, if still alive, sees the
+// newer registration and stops with ErrSuperseded. Ambiguous commits
+// (commit_unknown_result) never produce a belief of leadership: a claim
+// whose outcome is unknown is confirmed by the next cycle's refresh.
+//
+// # Assumptions, and what happens when they fail
+//
+// Monotonic clocks run at nearly the same rate everywhere: the MaxClockSkew
+// margin absorbs rate drift over one lease as well as offsets, so a drift
+// of d (as a fraction) needs MaxClockSkew above d times the lease. Wall
+// clocks differ by at most MaxClockSkew between any two participants; only
+// the third rule above relies on it. If a freshly started follower's wall
+// clock runs ahead by more than MaxClockSkew while the leader is stalled
+// (paused, partitioned) but not yet past its own deadline, the follower
+// may take over early and two processes may believe they lead for up to
+// the excess. Do stays safe even then: a fenced transaction commits only
+// if the leader record still names its process at commit time.
+//
+// Lease changes take effect at the next refresh. A follower waits for the
+// longest lease it has seen in the config, but one that started after the
+// lease was shortened knows only the new value; shorten a lease in steps
+// no larger than the heartbeat interval, or accept a brief window in
+// which a stalled leader's old, longer lease is not honoured.
+//
+// # Concurrency
+//
+// Election values are safe for concurrent use: they hold only the
+// subspace. An Elector is safe for concurrent use; Run may be called once.
+// A Machine is not safe for concurrent use: one driver owns it.
 package election
