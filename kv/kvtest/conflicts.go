@@ -319,6 +319,34 @@ func testOwnWritesConflict(e *env) {
 		return err
 	}, setter(e.key("n"), "\x05"))
 	e.wantConflict("read own atomic add; other commit writes the key", err, true)
+
+	e.raceOwnRanges()
+}
+
+// raceOwnRanges checks that range reads record no conflict over the keys
+// and ranges the transaction itself set or cleared, and do over the rest.
+func (e *env) raceOwnRanges() {
+	cases := []struct {
+		write string
+		want  bool
+	}{
+		{"x/b", false},
+		{"x/d", false},
+		{"x/da", false},
+		{"x/a", true},
+		{"x/c", true},
+	}
+	for i, c := range cases {
+		sub := fmt.Sprintf("o%d", i)
+		e.set(sub+"x/a", "1", sub+"x/c", "3")
+		err := e.race(func(tr kv.Transaction) error {
+			tr.Set(e.key(sub+"x/b"), []byte("mine"))
+			tr.ClearRange(e.span(sub+"x/d", sub+"x/e"))
+			return ranger(e.span(sub+"x/", sub+"x0"), kv.RangeOptions{})(tr)
+		}, setter(e.key(sub+c.write), "theirs"))
+		e.wantConflict("range read over own set x/b and own clear [x/d, x/e); other commit writes "+
+			c.write, err, c.want)
+	}
 }
 
 // testReadOnlyCommits checks that a transaction without writes commits even

@@ -23,6 +23,7 @@ func limitChecks() []check {
 		{"Limits/ValueSize", testValueLimit},
 		{"Limits/TransactionSize", testTransactionLimit},
 		{"Limits/WatchKeySize", testWatchKeyLimit},
+		{"Limits/ReadConflictsCount", testReadConflictsCount},
 	}
 }
 
@@ -137,4 +138,50 @@ func testWatchKeyLimit(e *env) {
 		defer w.Cancel()
 	}
 	e.wantCode("watch of a 10,001-byte key", err, kv.CodeKeyTooLarge)
+}
+
+// testReadConflictsCount checks that the keys a transaction reads count
+// toward its size, as FoundationDB's known limitations say: about 10.4 MB
+// of read conflict ranges make the commit of one small write fail with
+// transaction_too_large (2101), while the same reads as snapshot reads,
+// which record no conflict ranges, do not.
+func testReadConflictsCount(e *env) {
+	const reads = txLimit/(2*keyLimit) + 20
+	keys := make([][]byte, reads)
+	for i := range keys {
+		keys[i] = e.sized(fmt.Sprintf("rc/%04d/", i), keyLimit)
+	}
+	readAll := func(rt kv.ReadTransaction) error {
+		futures := make([]kv.FutureValue, len(keys))
+		for i, k := range keys {
+			futures[i] = rt.Get(k)
+		}
+		for _, f := range futures {
+			if _, err := f.Get(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	err := e.db.Transact(e.ctx, func(tr kv.Transaction) error {
+		if err := readAll(tr); err != nil {
+			return err
+		}
+		tr.Set(e.key("w"), []byte("x"))
+		return nil
+	})
+	e.wantCode(fmt.Sprintf("%d serializable reads of %d-byte keys and a write", reads, keyLimit),
+		err, kv.CodeTransactionTooLarge)
+
+	err = e.db.Transact(e.ctx, func(tr kv.Transaction) error {
+		if err := readAll(tr.Snapshot()); err != nil {
+			return err
+		}
+		tr.Set(e.key("w"), []byte("x"))
+		return nil
+	})
+	if err != nil {
+		e.t.Errorf("%d snapshot reads of %d-byte keys and a write: %v", reads, keyLimit, err)
+	}
 }

@@ -14,6 +14,7 @@ func readChecks() []check {
 		{"Reads/ReadYourWrites", testReadYourWrites},
 		{"Reads/RangeMergesWrites", testRangeMergesWrites},
 		{"Reads/ConsistentSnapshot", testConsistentSnapshot},
+		{"Reads/ReadVersionAtFirstRead", testReadVersionAtFirstRead},
 	}
 }
 
@@ -194,4 +195,24 @@ func reversed(s []string) []string {
 	out := slices.Clone(s)
 	slices.Reverse(out)
 	return out
+}
+
+// testReadVersionAtFirstRead checks that a transaction takes its read
+// version when it first reads, not when it starts: a commit that returned
+// before that first read is visible to it.
+func testReadVersionAtFirstRead(e *env) {
+	e.set("x", "1")
+	var x []byte
+	h := e.hold(nil, func(tr kv.Transaction) error {
+		var err error
+		x, err = tr.Get(e.key("x")).Get()
+		return err
+	})
+	e.set("x", "2")
+	if err := h.commit(); err != nil {
+		e.t.Fatalf("reading transaction: %v", err)
+	}
+	if string(x) != "2" {
+		e.t.Errorf("first read after a commit that returned earlier: got %s, want 32", show(x))
+	}
 }
