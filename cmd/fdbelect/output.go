@@ -63,9 +63,9 @@ func toConfigJSON(c election.Config) *configJSON {
 // describeConfig renders c on one line.
 func describeConfig(c election.Config) string {
 	parts := []string{
-		"lease " + c.LeaseDuration.String(),
-		"heartbeat " + c.HeartbeatInterval.String(),
-		"candidate timeout " + c.CandidateTimeout.String(),
+		"lease " + roundDuration(c.LeaseDuration).String(),
+		"heartbeat " + roundDuration(c.HeartbeatInterval).String(),
+		"candidate timeout " + roundDuration(c.CandidateTimeout).String(),
 	}
 	if c.Enabled {
 		parts = append(parts, "enabled")
@@ -127,9 +127,12 @@ func describeLeader(l *election.LeaderState, now time.Time) string {
 		roundDuration(l.RemainingLease(now)))
 }
 
-// roundDuration rounds d for display: milliseconds below ten seconds,
-// tenths above.
+// roundDuration rounds d for display: to 10µs below 10ms, milliseconds
+// below ten seconds, tenths above.
 func roundDuration(d time.Duration) time.Duration {
+	if d < 10*time.Millisecond && d > -10*time.Millisecond {
+		return d.Round(10 * time.Microsecond)
+	}
 	if d < 10*time.Second && d > -10*time.Second {
 		return d.Round(time.Millisecond)
 	}
@@ -140,3 +143,5 @@ func roundDuration(d time.Duration) time.Duration {
 func stamp(t time.Time) string {
 	return t.UTC().Format("15:04:05.000")
 }
+
+func itoa(n int) string { return fmt.Sprint(n) }

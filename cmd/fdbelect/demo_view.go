@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Terminal control sequences, written only when the output is a terminal.
+const (
+	ansiUp        = "\x1b[%dA" // move the cursor up n lines
+	ansiClearDown = "\x1b[J"   // clear from the cursor to the end of the screen
+)
+
+const (
+	viewRefresh = 100 * time.Millisecond
+	viewLogSize = 8
+)
+
+// demoView shows the demo. In a pipe, announce prints one timestamped line
+// per event. On a terminal, a frame with the leader, each process and the
+// latest events is redrawn in place.
+type demoView struct {
+	w    io.Writer
+	live bool
+	d    *demo
+
+	mu    sync.Mutex
+	log   []string // guarded by mu; latest announcements, live mode
+	drawn int      // guarded by mu; lines of the last frame
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newDemoView(w io.Writer, live bool, d *demo) *demoView {
+	return &demoView{w: w, live: live, d: d, stop: make(chan struct{}),
+		done: make(chan struct{})}
+}
+
+// begin starts redrawing, on a terminal.
+func (v *demoView) begin() {
+	if !v.live {
+		close(v.done)
+		return
+	}
+	go func() {
+		defer close(v.done)
+		t := time.NewTicker(viewRefresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				v.redraw()
+			case <-v.stop:
+				return
+			}
+		}
+	}()
+}
+
+// end stops redrawing and leaves the last frame on screen.
+func (v *demoView) end() {
+	close(v.stop)
+	<-v.done
+	if v.live {
+		v.redraw()
+		fmt.Fprintln(v.w)
+	}
+}
+
+// announce reports an event that happens now.
+func (v *demoView) announce(format string, args ...any) {
+	v.announceAt(time.Now(), format, args...)
+}
+
+// announceAt reports an event that happened at t.
+func (v *demoView) announceAt(t time.Time, format string, args ...any) {
+	line := fmt.Sprintf("%8.3fs  %s", v.d.since(t).Seconds(), fmt.Sprintf(format, args...))
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.live {
+		fmt.Fprintln(v.w, line)
+		return
+	}
+	v.log = append(v.log, line)
+	if len(v.log) > viewLogSize {
+		v.log = v.log[len(v.log)-viewLogSize:]
+	}
+}
+
+// redraw replaces the last frame with a fresh one.
+func (v *demoView) redraw() {
+	frame := v.d.frame()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	lines := append(frame, "", "recent events:")
+	lines = append(lines, v.log...)
+
+	var b strings.Builder
+	if v.drawn > 0 {
+		fmt.Fprintf(&b, ansiUp, v.drawn)
+	}
+	b.WriteString(ansiClearDown)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	io.WriteString(v.w, b.String())
+	v.drawn = len(lines)
+}
+
+// frame renders the demo's state: a header, the leader, and one line per
+// process (its latest incarnation).
+func (d *demo) frame() []string {
+	now := time.Now()
+	d.mu.Lock()
+	record := d.record
+	latest := map[string]*demoNode{}
+	var order []string
+	for _, n := range d.nodes {
+		if _, ok := latest[n.id]; !ok {
+			order = append(order, n.id)
+		}
+		latest[n.id] = n
+	}
+	states := map[string]nodeState{}
+	for id, n := range latest {
+		states[id] = n.state
+	}
+	d.mu.Unlock()
+
+	elapsed := min(d.since(now), d.o.duration).Round(100 * time.Millisecond)
+	lines := []string{
+		fmt.Sprintf("fdbelect demo: %d electors, lease %s, chaos %s, seed %d   %s / %s",
+			d.o.electors, d.o.lease, onOff(d.o.chaos), d.o.seed, elapsed, d.o.duration),
+		"leader: " + describeLeader(record, now),
+		"",
+		fmt.Sprintf("  %-6s %-5s %-9s %s", "ID", "PRIO", "STATE", "TOKEN"),
+	}
+	for _, id := range order {
+		n := latest[id]
+		token, leading := n.elector.Token()
+		mark := ""
+		if leading {
+			mark = "  <- leads"
+		}
+		lines = append(lines, fmt.Sprintf("  %-6s %-5d %-9s %d%s", id, n.priority,
+			states[id], token, mark))
+	}
+	return lines
+}
