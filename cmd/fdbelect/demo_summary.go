@@ -26,11 +26,11 @@ type demoSummary struct {
 
 // demoChange is one leadership change.
 type demoChange struct {
-	AtMS         int64  `json:"at_ms"`
-	From         string `json:"from,omitempty"`
-	To           string `json:"to"`
-	Ballot       uint64 `json:"ballot"`
-	Cause        string `json:"cause"`
+	AtMS         int64   `json:"at_ms"`
+	From         string  `json:"from,omitempty"`
+	To           string  `json:"to"`
+	Ballot       uint64  `json:"ballot"`
+	Cause        string  `json:"cause"`
 	LeaderlessMS float64 `json:"leaderless_ms"`
 }
 
