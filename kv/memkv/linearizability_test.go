@@ -43,7 +43,10 @@ func TestLinearizable(t *testing.T) {
 		UnknownBeforeRate: 0.04,
 		UnknownAfterRate:  0.04,
 	}
-	latency := memkv.Options{ReadLatency: 100 * time.Microsecond, CommitLatency: 200 * time.Microsecond}
+	latency := memkv.Options{
+		ReadLatency:   100 * time.Microsecond,
+		CommitLatency: 200 * time.Microsecond,
+	}
 	cases := []struct {
 		name        string
 		db          memkv.Options
