@@ -16,7 +16,8 @@ func (t *Txn) hasWrites() bool {
 // transaction_too_old (1007) past the five-second window,
 // commit_unknown_result (1021) when a fault hides the outcome, a size or
 // argument error, or the deferred error of an earlier call. A transaction
-// without writes commits at once. Commit blocks for CommitLatency.
+// without writes commits at once. Commit blocks for CommitLatency. A second
+// Commit without Reset fails with used_during_commit (2017).
 func (t *Txn) Commit() error {
 	err := t.commit()
 	if err != nil {
@@ -30,6 +31,10 @@ func (t *Txn) Commit() error {
 func (t *Txn) commit() error {
 	if err := t.usable(); err != nil {
 		return err
+	}
+	if t.committed {
+		// Committing again would apply the atomic operations twice.
+		return kv.NewError(kv.CodeUsedDuringCommit)
 	}
 	if !t.hasWrites() {
 		t.db.mu.Lock()

@@ -76,13 +76,23 @@ func New(opts Options) *DB {
 // kv.Database documents. fn may run more than once, also after an attempt
 // whose commit applied (commit_unknown_result): it must be idempotent.
 func (db *DB) Transact(ctx context.Context, fn func(kv.Transaction) error) error {
-	return kv.Run(ctx, attempt{db.CreateTransaction()}, fn)
+	t := db.CreateTransaction()
+	err := kv.Run(ctx, attempt{t}, fn)
+	if err != nil {
+		// Watches of the last attempt must not wait for a commit that
+		// will never come.
+		t.Cancel()
+	}
+	return err
 }
 
 // ReadTransact runs fn in a transaction that is never committed, retrying
 // as kv.Database documents.
 func (db *DB) ReadTransact(ctx context.Context, fn func(kv.ReadTransaction) error) error {
-	return kv.RunRead(ctx, attempt{db.CreateTransaction()}, fn)
+	t := db.CreateTransaction()
+	err := kv.RunRead(ctx, attempt{t}, fn)
+	t.Cancel()
+	return err
 }
 
 // CreateTransaction returns a new explicit transaction. The caller commits

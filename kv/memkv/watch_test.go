@@ -166,3 +166,19 @@ func TestWatchLimit(t *testing.T) {
 		t.Errorf("slots not returned after firing: %v", w.Get())
 	}
 }
+
+func TestWatchOfFailedTransactIsReleased(t *testing.T) {
+	db := memkv.New(memkv.Options{})
+	var w kv.FutureNil
+	boom := errors.New("boom")
+	err := db.Transact(context.Background(), func(tr kv.Transaction) error {
+		w = tr.Watch([]byte("k"))
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("Transact = %v, want boom", err)
+	}
+	if err := w.Get(); !errors.Is(err, kv.ErrCancelled) {
+		t.Errorf("watch of a transaction that never committed = %v, want cancelled", err)
+	}
+}
