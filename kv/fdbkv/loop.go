@@ -41,11 +41,17 @@ func runLoop(ctx context.Context, tr loopTxn, attempt func() error, commit bool)
 		return contextError(err, false)
 	}
 	if dl, ok := ctx.Deadline(); ok {
-		if err := tr.SetTimeout(deadlineMillis(dl, time.Now())); err != nil {
+		ms := deadlineMillis(dl, time.Now())
+		if err := protect(func() error { return tr.SetTimeout(ms) }); err != nil {
 			return err
 		}
 	}
-	stop := context.AfterFunc(ctx, tr.Cancel)
+	// The implementations already turn the bindings' panics into errors;
+	// protect is a second line, here where a panic would escape (Cancel runs
+	// on a goroutine of its own, where it would end the process).
+	stop := context.AfterFunc(ctx, func() {
+		_ = protect(func() error { tr.Cancel(); return nil })
+	})
 	defer stop()
 
 	for {
@@ -53,7 +59,7 @@ func runLoop(ctx context.Context, tr loopTxn, attempt func() error, commit bool)
 		committing := false
 		if err == nil && commit {
 			committing = true
-			err = tr.Commit()
+			err = protect(tr.Commit)
 		}
 		if err == nil {
 			return nil
@@ -66,7 +72,7 @@ func runLoop(ctx context.Context, tr loopTxn, attempt func() error, commit bool)
 		if !ok {
 			return err
 		}
-		oerr := tr.OnError(code)
+		oerr := protect(func() error { return tr.OnError(code) })
 		if oerr == nil {
 			continue
 		}
