@@ -18,8 +18,12 @@
 // runs. An embedded engine can hand out a fresh, empty database and any
 // prefix; a shared FoundationDB cluster hands out its one database and a
 // fresh random prefix per subtest, and may remove the prefix's keys in a
-// t.Cleanup. Subtests must not share a prefix: several check that a range
-// holds exactly the keys they wrote.
+// t.Cleanup. SharedOpener does exactly that:
+//
+//	kvtest.Run(t, kvtest.SharedOpener(db, []byte("kvtest/")))
+//
+// Subtests must not share a prefix: several check that a range holds
+// exactly the keys they wrote.
 //
 // # What is checked
 //
