@@ -68,6 +68,21 @@ func (t *Txn) OnError(err error) error {
 	return nil
 }
 
+// OnErrorDelay decides like OnError but does not sleep: for a retryable
+// error within the retry limit it resets the transaction and returns the
+// jittered backoff the caller should wait before retrying; otherwise it
+// returns err. A scheduler that runs many transactions on one goroutine in
+// virtual time uses it instead of OnError, which would block that goroutine
+// until someone else advanced the clock.
+func (t *Txn) OnErrorDelay(err error) (time.Duration, error) {
+	d, gaveUp := t.retry.Delay(err)
+	if gaveUp != nil {
+		return 0, gaveUp
+	}
+	t.reset(err, true)
+	return d, nil
+}
+
 // Reset returns the transaction to its state when created: reads, writes
 // and options are dropped and the timeout restarts. Pending watches and the
 // versionstamp future fail with transaction_cancelled (1025).
