@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fdbelect/fdbelect/election"
+	"github.com/fdbelect/fdbelect/kv"
+)
+
+// childScript writes a /bin/sh script that logs its start to a file, exits
+// 7 on SIGTERM and otherwise runs until stopped, or exits with exit when it
+// is not empty.
+func childScript(t *testing.T, exit string) (script, logFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	script, logFile = filepath.Join(dir, "child.sh"), filepath.Join(dir, "log")
+	body := "#!/bin/sh\necho started >> \"$1\"\necho child-output\n"
+	if exit != "" {
+		body += "exit " + exit + "\n"
+	} else {
+		body += "trap 'echo term >> \"$1\"; exit 7' TERM\nwhile :; do sleep 0.02; done\n"
+	}
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script, logFile
+}
+
+// countIn counts the lines of file equal to word.
+func countIn(file, word string) int {
+	b, _ := os.ReadFile(file)
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == word {
+			n++
+		}
+	}
+	return n
+}
+
+// startRun runs "fdbelect run" in the background and returns its error
+// channel.
+func (h *harness) startRun(ctx context.Context, args ...string) <-chan error {
+	a := h.app()
+	done := make(chan error, 1)
+	go func() {
+		done <- a.execute(ctx, append([]string{"--election", "test", "run",
+			"--max-clock-skew", "50ms", "--grace", "2s"}, args...))
+	}()
+	return done
+}
+
+func (h *harness) candidateIDs() []string {
+	h.t.Helper()
+	var ids []string
+	err := h.db.ReadTransact(context.Background(), func(tr kv.ReadTransaction) error {
+		ids = nil
+		cands, err := readAllCandidates(tr, h.el)
+		for _, c := range cands {
+			ids = append(ids, c.ProcessID)
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return ids
+}
+
+func TestRunStopsChildOnLossAndRestartsIt(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	script, logFile := childScript(t, "")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := h.startRun(ctx, "--id", "a", "--", script, logFile)
+	waitFor(t, "the child to start", 10*time.Second, func() bool {
+		return countIn(logFile, "started") == 1
+	})
+
+	// An operator makes a resign: leadership is lost, so the child gets
+	// SIGTERM; a then wins again and starts a new child.
+	h.tx(func(tr kv.Transaction) error {
+		ok, err := h.el.ResignLeadership(tr, "a")
+		if err == nil && !ok {
+			err = errors.New("a did not lead")
+		}
+		return err
+	})
+	waitFor(t, "SIGTERM on loss", 10*time.Second, func() bool {
+		return countIn(logFile, "term") == 1
+	})
+	waitFor(t, "the child to start again", 10*time.Second, func() bool {
+		return countIn(logFile, "started") == 2
+	})
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run after cancel: %v", err)
+	}
+	if got := countIn(logFile, "term"); got != 2 {
+		t.Errorf("child got SIGTERM %d times, want 2 (loss, then shutdown)", got)
+	}
+	if l := h.leader(); l == nil || !l.Vacant() {
+		t.Errorf("leader record after run = %+v, want vacant (resigned)", l)
+	}
+	if ids := h.candidateIDs(); len(ids) != 0 {
+		t.Errorf("candidates after run = %v, want none (unregistered)", ids)
+	}
+	stderr := h.stderr.String()
+	for _, want := range []string{"elected at ballot", "stopping", "with SIGTERM"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not mention %q", stderr, want)
+		}
+	}
+}
+
+func TestRunPropagatesExitStatus(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	script, logFile := childScript(t, "3")
+
+	err := <-h.startRun(context.Background(), "--id", "a", "--", script, logFile)
+	if got := exitCode(err); got != 3 {
+		t.Fatalf("run: err = %v, exit code %d, want 3", err, got)
+	}
+	if !strings.Contains(h.stdout.String(), "child-output") {
+		t.Errorf("stdout %q lacks the child's output", h.stdout.String())
+	}
+	if l := h.leader(); l == nil || !l.Vacant() {
+		t.Errorf("leader record after the child exited = %+v, want vacant", l)
+	}
+	if ids := h.candidateIDs(); len(ids) != 0 {
+		t.Errorf("candidates after run = %v, want none", ids)
+	}
+}
+
+func TestRunForwardsSignals(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	script, logFile := childScript(t, "")
+
+	done := h.startRun(context.Background(), "--id", "a", "--", script, logFile)
+	waitFor(t, "the child to start", 10*time.Second, func() bool {
+		return countIn(logFile, "started") == 1
+	})
+	h.sigs <- syscall.SIGTERM
+	err := <-done
+	if got := exitCode(err); got != 7 {
+		t.Fatalf("run: err = %v, exit code %d, want the child's 7", err, got)
+	}
+	if countIn(logFile, "term") != 1 {
+		t.Errorf("the child did not log the forwarded SIGTERM")
+	}
+}
+
+func TestRunFollowerExitsOnSignal(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Minute))
+	h.register("z", 0, time.Now())
+	h.claim("z")
+	script, logFile := childScript(t, "")
+
+	done := h.startRun(context.Background(), "--id", "b", "--", script, logFile)
+	waitFor(t, "b to register", 10*time.Second, func() bool {
+		return len(h.candidateIDs()) == 2
+	})
+	h.sigs <- syscall.SIGINT
+	err := <-done
+	if got := exitCode(err); got != 130 {
+		t.Fatalf("run: err = %v, exit code %d, want 130", err, got)
+	}
+	if countIn(logFile, "started") != 0 {
+		t.Errorf("a follower started the command")
+	}
+	if ids := h.candidateIDs(); len(ids) != 1 || ids[0] != "z" {
+		t.Errorf("candidates after run = %v, want only z", ids)
+	}
+}
+
+func TestRunMissingCommand(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	err := <-h.startRun(context.Background(), "--id", "a", "--",
+		filepath.Join(t.TempDir(), "no-such-program"))
+	if got := exitCode(err); got != 127 || !strings.Contains(err.Error(), "starting") {
+		t.Fatalf("run: err = %v, exit code %d, want 127 and a starting error", err, got)
+	}
+}
