@@ -35,10 +35,11 @@
 // of Transact and ReadTransact.
 //
 // Where FoundationDB documents one behaviour the suite demands it. Where a
-// real cluster may legitimately do more than one thing (for example return
-// an empty result or inverted_range for an inverted range read), the suite
-// accepts each of them, so that the same tests pass on a cluster and on the
-// embedded engine.
+// real cluster may legitimately do more than one thing (for example end a
+// retry loop that ran out of time with transaction_timed_out or with the
+// last retryable error, or refuse a watch over the limit in its future or
+// in its commit), the suite accepts each of them, so that the same tests
+// pass on a cluster and on the embedded engine.
 //
 // Conflicts are provoked deterministically: a transaction is held open
 // between its reads and its commit (with a retry limit of zero, so the
