@@ -3,7 +3,9 @@ package memkv_test
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
 	"github.com/fdbelect/fdbelect/kv/memkv"
@@ -61,6 +63,8 @@ func BenchmarkCycle(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU(b)
+			defer cpu.stop()
 			for i := 0; b.Loop(); i++ {
 				k := (i * 7919) % n
 				err := db.Transact(ctx, func(tr kv.Transaction) error {
@@ -92,6 +96,8 @@ func BenchmarkCycleHistory(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU(b)
+			defer cpu.stop()
 			for i := 0; b.Loop(); i++ {
 				k := (i * 7919) % h
 				err := db.Transact(ctx, func(tr kv.Transaction) error {
@@ -111,6 +117,8 @@ func BenchmarkConflictPair(b *testing.B) {
 	db := memkv.New(memkv.Options{})
 	key := []byte("contended")
 	b.ReportAllocs()
+	cpu := startCPU(b)
+	defer cpu.stop()
 	for b.Loop() {
 		t1, t2 := db.CreateTransaction(), db.CreateTransaction()
 		t1.Get(key).MustGet()
@@ -123,6 +131,30 @@ func BenchmarkConflictPair(b *testing.B) {
 		if err := t2.Commit(); kvCode(err) != kv.CodeNotCommitted {
 			b.Fatalf("second commit = %v, want not_committed", err)
 		}
+	}
+}
+
+// cpuTimer reports, next to ns/op, the process CPU time per operation
+// (user and system, all threads, GC included). On a shared machine it is
+// steadier than wall time, which also counts waiting for a core.
+type cpuTimer struct {
+	b     *testing.B
+	start time.Duration
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU(b *testing.B) *cpuTimer { return &cpuTimer{b: b, start: processCPU()} }
+
+func (c *cpuTimer) stop() {
+	if c.b.N > 0 {
+		c.b.ReportMetric(float64(processCPU()-c.start)/float64(c.b.N), "cpu-ns/op")
 	}
 }
 
@@ -140,6 +172,8 @@ func BenchmarkRangeConflicts(b *testing.B) {
 	keys := benchKeys(10_000)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU(b)
+	defer cpu.stop()
 	for i := 0; b.Loop(); i++ {
 		k := (i * 101) % 9_900
 		tr := db.CreateTransaction()

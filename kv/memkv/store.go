@@ -31,8 +31,11 @@ func itemLess(a, b *item) bool { return bytes.Compare(a.key, b.key) < 0 }
 
 // store is the multi-version ordered map. It is guarded by DB.mu.
 type store struct {
-	tree  *btree.BTreeG[*item]
-	probe item
+	tree *btree.BTreeG[*item]
+
+	// index finds an item by key without a tree search; the tree is for
+	// ordered scans. Both hold the same items.
+	index map[string]*item
 
 	// records counts versions held; tombs counts items whose newest
 	// version is a tombstone. Both drive the sweep that drops history.
@@ -42,15 +45,12 @@ type store struct {
 }
 
 func newStore() store {
-	return store{tree: btree.NewG(32, itemLess)}
+	return store{tree: btree.NewG(32, itemLess), index: make(map[string]*item)}
 }
 
 // find returns the item for key, or nil.
 func (s *store) find(key []byte) *item {
-	s.probe.key = key
-	it, _ := s.tree.Get(&s.probe)
-	s.probe.key = nil
-	return it
+	return s.index[string(key)]
 }
 
 // at returns the value of it at version v and whether it is present.
@@ -97,7 +97,9 @@ func (s *store) put(key, val []byte, gone bool, v, horizon int64) {
 	if it == nil {
 		// A clear of an absent key still makes an item, so that the write
 		// is seen by the conflict check until the window passes it.
-		s.tree.ReplaceOrInsert(&item{key: key, vers: []version{{at: v, val: val, gone: gone}}, wrote: v})
+		it := &item{key: key, vers: []version{{at: v, val: val, gone: gone}}, wrote: v}
+		s.tree.ReplaceOrInsert(it)
+		s.index[string(key)] = it
 		s.records++
 		if gone {
 			s.tombs++
@@ -171,6 +173,7 @@ func (s *store) sweep(horizon int64) {
 	})
 	for _, it := range dead {
 		s.tree.Delete(it)
+		delete(s.index, string(it.key))
 		s.records--
 		s.tombs--
 	}
