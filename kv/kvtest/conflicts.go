@@ -225,6 +225,14 @@ func testExplicitWriteConflict(e *env) {
 	if v := e.get(e.key("k")); string(v) != "1" {
 		e.t.Errorf("write conflict ranges changed k: got %s, want 31", show(v))
 	}
+
+	// A transaction whose only write is a write conflict range is not
+	// read-only: its reads are checked at commit.
+	h := e.hold(getter(e.key("k")), func(tr kv.Transaction) error {
+		return tr.AddWriteConflictKey(e.key("z"))
+	})
+	e.set("k", "2")
+	e.wantConflict("read k and add write conflict key z; other commit writes k", h.commit(), true)
 }
 
 // testInvertedConflictRange checks that a conflict range whose begin is

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
 )
@@ -20,6 +21,7 @@ func versionstampChecks() []check {
 		{"Versionstamps/OffsetValidation", testStampOffsets},
 		{"Versionstamps/PendingUnreadable", testStampPendingUnreadable},
 		{"Versionstamps/NoneWithoutWrites", testStampWithoutWrites},
+		{"Versionstamps/NoneAfterFailedCommit", testStampFailedCommit},
 	}
 }
 
@@ -283,4 +285,40 @@ func testStampWithoutWrites(e *env) {
 	})
 	vs, err := fut.Get()
 	e.wantCode(fmt.Sprintf("GetVersionstamp without writes (got %x)", vs), err, kv.CodeNoCommitVersion)
+}
+
+// testStampFailedCommit checks that the versionstamp future of a
+// transaction whose commit fails reports an error instead of waiting
+// forever, and that its versionstamped write is not applied.
+func testStampFailedCommit(e *env) {
+	e.set("k", "1")
+	var fut kv.FutureKey
+	h := e.hold(getter(e.key("k")), func(tr kv.Transaction) error {
+		tr.SetVersionstampedValue(e.key("stamped"), stampedValue("", ""))
+		fut = tr.GetVersionstamp()
+		return nil
+	})
+	e.set("k", "2")
+	e.wantConflict("versionstamping transaction after a conflicting commit", h.commit(), true)
+
+	type result struct {
+		vs  []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		vs, err := fut.Get()
+		done <- result{vs, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err == nil {
+			e.t.Errorf("GetVersionstamp of a failed commit: got %x, want an error", r.vs)
+		}
+	case <-time.After(watchFireWait):
+		e.t.Errorf("GetVersionstamp of a failed commit still waiting after %v", watchFireWait)
+	}
+	if v := e.get(e.key("stamped")); v != nil {
+		e.t.Errorf("failed commit wrote its versionstamped value %s", show(v))
+	}
 }
