@@ -154,7 +154,7 @@ func (d *DB) Transact(ctx context.Context, fn func(tr kv.Transaction) error) err
 	t := &txn{reader: reader{tr: tr, rt: tr, st: new(attemptState)}}
 	return runLoop(ctx, loop{tr}, func() error {
 		t.st.reset()
-		if err := fn(t); err != nil {
+		if err := callUser(func() error { return fn(t) }); err != nil {
 			return err
 		}
 		return t.st.result()
@@ -180,7 +180,7 @@ func (d *DB) ReadTransact(ctx context.Context, fn func(tr kv.ReadTransaction) er
 	r := &reader{tr: tr, rt: tr, st: new(attemptState)}
 	return runLoop(ctx, loop{tr}, func() error {
 		r.st.reset()
-		if err := fn(r); err != nil {
+		if err := callUser(func() error { return fn(r) }); err != nil {
 			return err
 		}
 		return r.st.result()
@@ -197,6 +197,22 @@ func (d *DB) create() (tr fdb.Transaction, err error) {
 		return fdb.Transaction{}, fmt.Errorf("fdbkv: create transaction: %w", convert(err))
 	}
 	return tr, nil
+}
+
+// callUser calls the caller's function and turns a panic of the bindings'
+// own error type (their MustGet, for code that mixes in direct bindings
+// calls) into the *kv.Error with its code. Other panics go on unchanged.
+func callUser(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if fe, ok := p.(fdb.Error); ok {
+				err = kv.NewError(fe.Code)
+				return
+			}
+			panic(p)
+		}
+	}()
+	return fn()
 }
 
 // loop adapts a bindings transaction to the retry loop. Transact is not

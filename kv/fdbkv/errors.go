@@ -32,9 +32,11 @@ var (
 	ErrInvalidArgument = errors.New("fdbkv: invalid argument")
 )
 
-// PanicError is the error a transaction returns when its function, or the
-// FoundationDB bindings under it, panicked with something other than a
-// *kv.Error. No panic leaves this package; this error carries it instead.
+// PanicError is the error returned when the FoundationDB bindings panicked
+// inside this package, with something other than a database error. No
+// panic of the bindings leaves this package; this error carries it instead.
+// (A panic raised by the caller's own transaction function is the caller's
+// and is not recovered, except MustGet's, which becomes its error.)
 type PanicError struct {
 	// Value is what was passed to panic.
 	Value any
@@ -56,8 +58,8 @@ func (e *PanicError) Unwrap() error {
 }
 
 // recovered turns a value returned by recover into an error. A *kv.Error,
-// possibly wrapped, is what MustGet raises and comes back as it is, so that
-// the retry loop treats it like the error fn would have returned.
+// possibly wrapped, comes back as it is; anything else becomes a
+// *PanicError.
 func recovered(p any) error {
 	if err, ok := p.(error); ok {
 		if _, isDB := kv.Code(err); isDB {

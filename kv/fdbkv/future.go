@@ -1,6 +1,7 @@
 package fdbkv
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/fdbelect/fdbelect/kv"
@@ -42,6 +43,7 @@ func (r *result[T]) Get() (T, error) {
 		if perr != nil {
 			r.err = perr
 		}
+		runtime.KeepAlive(r.keep)
 	})
 	return r.v, r.err
 }
@@ -179,6 +181,7 @@ func (it *rangeIter[T]) Advance() bool {
 		it.err = err
 		return true
 	}
+	runtime.KeepAlive(it.keep)
 	if !more {
 		it.done = true
 	}

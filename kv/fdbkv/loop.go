@@ -55,7 +55,7 @@ func runLoop(ctx context.Context, tr loopTxn, attempt func() error, commit bool)
 	defer stop()
 
 	for {
-		err := protect(attempt)
+		err := callFn(attempt)
 		committing := false
 		if err == nil && commit {
 			committing = true
@@ -100,7 +100,27 @@ func contextError(cause error, committing bool) error {
 	return fmt.Errorf("fdbkv: transaction abandoned: %w", cause)
 }
 
-// protect calls f and turns a panic into an error (see recovered).
+// callFn calls the caller's function. A panic carrying a database error
+// (what MustGet raises) becomes that error, so that the loop treats it as
+// if fn had returned it. Any other panic belongs to the caller and goes on
+// unchanged, as in the official bindings and kv's own retry loop.
+func callFn(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if perr, ok := p.(error); ok {
+				if _, isDB := kv.Code(perr); isDB {
+					err = perr
+					return
+				}
+			}
+			panic(p)
+		}
+	}()
+	return fn()
+}
+
+// protect calls f, which calls into the bindings, and turns any panic into
+// an error (see recovered).
 func protect(f func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
