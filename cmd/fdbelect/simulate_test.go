@@ -91,4 +91,3 @@ func TestSimulateBadFlags(t *testing.T) {
 		})
 	}
 }
-
