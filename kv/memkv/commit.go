@@ -85,10 +85,17 @@ func (db *DB) commit(t *Txn) error {
 	case FaultUnknownBefore:
 		return kv.NewError(kv.CodeCommitUnknownResult)
 	case FaultUnknownAfter:
+		// The commit applies, but its caller learns only that it may have:
+		// its watches and versionstamp fail like those of a failed commit.
 		db.applyLocked(t, info)
 		return kv.NewError(kv.CodeCommitUnknownResult)
 	}
 	db.applyLocked(t, info)
+	t.committed, t.version = true, cv
+	t.armWatchesLocked()
+	if t.vstamp != nil {
+		t.vstamp.resolve(info.Versionstamp[:], nil)
+	}
 	return nil
 }
 
@@ -155,7 +162,7 @@ func (t *Txn) resolveLocked(st *[10]byte) []Mutation {
 }
 
 // applyLocked makes a commit durable at info.Version: storage, the
-// conflict index, watches, the observer, and t's own futures.
+// conflict index, the watches it fires and the observer.
 func (db *DB) applyLocked(t *Txn, info CommitInfo) {
 	cv := info.Version
 	db.issued, db.committed = cv, cv
@@ -184,11 +191,6 @@ func (db *DB) applyLocked(t *Txn, info CommitInfo) {
 		db.opts.OnCommit(info)
 	}
 
-	t.committed, t.version = true, cv
-	t.armWatchesLocked()
-	if t.vstamp != nil {
-		t.vstamp.resolve(info.Versionstamp[:], nil)
-	}
 }
 
 // maybeSweepLocked drops history the window no longer needs, when it has

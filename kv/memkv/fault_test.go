@@ -255,3 +255,25 @@ func TestOnErrorAndTimeout(t *testing.T) {
 		t.Errorf("commit after Cancel = %v, want transaction_cancelled", err)
 	}
 }
+
+func TestUnknownAfterFailsFutures(t *testing.T) {
+	db := memkv.New(memkv.Options{
+		CommitFault: func(memkv.CommitInfo) memkv.Fault { return memkv.FaultUnknownAfter },
+	})
+	tr := db.CreateTransaction()
+	tr.Set([]byte("k"), []byte("v"))
+	w := tr.Watch([]byte("k"))
+	vs := tr.GetVersionstamp()
+	if err := tr.Commit(); !errors.Is(err, kv.ErrCommitUnknownResult) {
+		t.Fatalf("commit = %v, want commit_unknown_result", err)
+	}
+	if _, err := vs.Get(); !errors.Is(err, kv.ErrCommitUnknownResult) {
+		t.Errorf("versionstamp = %v, want commit_unknown_result", err)
+	}
+	if err := w.Get(); !errors.Is(err, kv.ErrCommitUnknownResult) {
+		t.Errorf("watch = %v, want commit_unknown_result", err)
+	}
+	if got := get(t, db, "k"); string(got) != "v" {
+		t.Errorf("k = %q, want v: the commit applied", got)
+	}
+}
