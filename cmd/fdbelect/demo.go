@@ -119,10 +119,11 @@ func (a *app) runDemo(ctx context.Context, o demoOptions) error {
 	if o.seed == 0 {
 		o.seed = time.Now().UnixNano()%1_000_000 + 1
 	}
-	narration, live := a.stdout, a.isTerminal(a.stdout)
+	narration := a.stdout
 	if o.json {
-		narration, live = a.stderr, a.isTerminal(a.stderr)
+		narration = a.stderr
 	}
+	live := a.isTerminal(narration)
 
 	d := &demo{
 		o:     o,
@@ -133,7 +134,7 @@ func (a *app) runDemo(ctx context.Context, o demoOptions) error {
 	}
 	d.check = newDemoCheck(d.el, d.cfg, d.skew(), d.start)
 	d.db = memkv.New(memkv.Options{Seed: o.seed, OnCommit: d.onCommit})
-	d.view = newDemoView(syncWriter(narration), live, d)
+	d.view = newDemoView(syncWriter(narration), live, terminalWidth(narration), d)
 
 	var err error
 	if d.metrics, err = a.maybeMetrics(o.metricsAddr); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -55,6 +56,24 @@ func TestDemoText(t *testing.T) {
 		if !strings.Contains(out, want) && !strings.Contains(out, strings.Replace(want,
 			"e1", "e2", 1)) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDemoLiveView(t *testing.T) {
+	h := newHarness(t)
+	a := h.app()
+	a.isTerminal = func(io.Writer) bool { return true }
+	err := a.execute(context.Background(), []string{"demo", "--electors", "2",
+		"--duration", "500ms", "--lease", "300ms", "--chaos=false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := h.stdout.String()
+	for _, want := range []string{ansiClearDown, "\x1b[", "recent events:", "leader: e",
+		"<- leads", "verdict: OK"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("live output lacks %q", want)
 		}
 	}
 }

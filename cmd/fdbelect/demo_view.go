@@ -27,6 +27,8 @@ type demoView struct {
 	live bool
 	d    *demo
 
+	width int // terminal columns; longer lines are cut so that redraws line up
+
 	mu    sync.Mutex
 	log   []string // guarded by mu; latest announcements, live mode
 	drawn int      // guarded by mu; lines of the last frame
@@ -35,9 +37,18 @@ type demoView struct {
 	done chan struct{}
 }
 
-func newDemoView(w io.Writer, live bool, d *demo) *demoView {
-	return &demoView{w: w, live: live, d: d, stop: make(chan struct{}),
+func newDemoView(w io.Writer, live bool, width int, d *demo) *demoView {
+	return &demoView{w: w, live: live, width: width, d: d, stop: make(chan struct{}),
 		done: make(chan struct{})}
+}
+
+// fit cuts line to the terminal's width.
+func (v *demoView) fit(line string) string {
+	r := []rune(line)
+	if v.width <= 1 || len(r) < v.width {
+		return line
+	}
+	return string(r[:v.width-1])
 }
 
 // begin starts redrawing, on a terminal.
@@ -105,7 +116,7 @@ func (v *demoView) redraw() {
 	}
 	b.WriteString(ansiClearDown)
 	for _, l := range lines {
-		b.WriteString(l)
+		b.WriteString(v.fit(l))
 		b.WriteByte('\n')
 	}
 	io.WriteString(v.w, b.String())
