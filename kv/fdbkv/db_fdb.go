@@ -57,9 +57,9 @@ func closeHandle(db fdb.Database) {
 }
 
 // Open returns a DB on the cluster named by clusterFile; an empty name
-// means the default cluster file (the FDB_CLUSTER_FILE environment
-// variable, then the platform's default such as
-// /etc/foundationdb/fdb.cluster).
+// means the client's default cluster file (the FDB_CLUSTER_FILE environment
+// variable, else fdb.cluster in the working directory, else the platform's
+// default such as /etc/foundationdb/fdb.cluster).
 //
 // The first Open or Wrap selects API version APIVersion for the whole
 // process. The bindings allow one version per process, so Open returns an
