@@ -55,10 +55,24 @@ func (w *world) scheduleChaos(kinds []string) {
 	gap := time.Duration(w.rng.ExpFloat64() * float64(w.cfg.FaultInterval))
 	w.at(w.now+max(gap, time.Millisecond), -1, func() {
 		kind := kinds[w.rng.IntN(len(kinds))]
-		p := w.procs[w.rng.IntN(len(w.procs))]
-		w.inject(kind, p)
+		w.inject(kind, w.target())
 		w.scheduleChaos(kinds)
 	})
+}
+
+// target picks the process a fault hits: half of the time the one that
+// believes it leads, if any, since faults of the leader are the ones that
+// test the election.
+func (w *world) target() *proc {
+	p := w.procs[w.rng.IntN(len(w.procs))]
+	if w.rng.IntN(2) == 0 {
+		for _, q := range w.procs {
+			if q.up && q.m.Leading(w.mono(q, w.now)) {
+				return q
+			}
+		}
+	}
+	return p
 }
 
 // inject applies one discrete fault.
@@ -162,16 +176,18 @@ func (w *world) changeConfig() {
 		return
 	}
 	lease := w.cfg.Lease
-	cfg := election.ConfigWithLease(lease)
+	cfg := w.electionConfig(lease)
 	var off time.Duration
 	switch w.rng.IntN(4) {
 	case 0, 1:
 		cfg.Enabled = false
-		off = w.uniform(cfg.HeartbeatInterval, 2*cfg.CandidateTimeout)
+		// Often longer than the candidate timeout: every stored heartbeat
+		// is stale when elections come back.
+		off = w.uniform(cfg.HeartbeatInterval, 5*cfg.CandidateTimeout/2)
 	case 2:
-		cfg = election.ConfigWithLease(lease / 2)
+		cfg = w.electionConfig(lease / 2)
 	case 3:
-		cfg = election.ConfigWithLease(2 * lease)
+		cfg = w.electionConfig(2 * lease)
 	}
 	w.stats.ConfigChanges++
 	detail := "lease " + cfg.LeaseDuration.String()
@@ -185,9 +201,20 @@ func (w *world) changeConfig() {
 		w.admin.disabled = true
 		w.at(w.now+off, -1, func() {
 			w.admin.disabled = false
-			w.writeConfig(election.ConfigWithLease(lease))
+			w.writeConfig(w.electionConfig(lease))
 		})
 	}
+}
+
+// electionConfig returns the election config for a lease of d: the run's
+// heartbeat interval scaled with the lease, and a candidate timeout of one
+// and a half leases.
+func (w *world) electionConfig(d time.Duration) election.Config {
+	c := election.ConfigWithLease(d)
+	if hb := w.cfg.Heartbeat; hb > 0 {
+		c.HeartbeatInterval = time.Duration(int64(hb) * int64(d) / int64(w.cfg.Lease))
+	}
+	return c
 }
 
 // writeConfig commits cfg for the admin after a commit latency. Admin

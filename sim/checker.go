@@ -278,16 +278,23 @@ func (c *Checker) Commit(at time.Duration, info memkv.CommitInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
+	// The leader record and fenced writes are judged against the state
+	// before this commit: a claim also rewrites its candidate record, and
+	// what counts is the heartbeat stored when the claim was decided.
+	for _, m := range info.Mutations {
+		switch {
+		case bytes.Equal(m.Key, c.el.LeaderKey()):
+			c.leaderLocked(at, m)
+		case bytes.Equal(m.Key, c.fenceKey):
+			c.fenceLocked(at, m)
+		}
+	}
 	for _, m := range info.Mutations {
 		switch {
 		case m.Kind == memkv.MutationClearRange:
 			c.clearRangeLocked(at, m.Key, m.End)
-		case bytes.Equal(m.Key, c.el.LeaderKey()):
-			c.leaderLocked(at, m)
 		case bytes.Equal(m.Key, c.el.ConfigKey()):
 			c.configLocked(at, m)
-		case bytes.Equal(m.Key, c.fenceKey):
-			c.fenceLocked(at, m)
 		case c.cands.Contains(m.Key):
 			c.candidateLocked(at, m)
 		}
@@ -320,6 +327,7 @@ func (c *Checker) leaderLocked(at time.Duration, m memkv.Mutation) {
 			"leader record cleared at ballot %d: the next claim starts again at 1",
 			c.maxBallot)
 		c.leader = nil
+		c.maxBallot = 0
 		return
 	}
 	l, err := election.DecodeLeader(m.Value)
@@ -335,8 +343,12 @@ func (c *Checker) leaderLocked(at time.Duration, m memkv.Mutation) {
 	case !l.Vacant() && l.Ballot <= c.maxBallot:
 		c.violate(at, InvBallots, "%s writes ballot %d, not above %d", l.LeaderID, l.Ballot,
 			c.maxBallot)
+	default:
+		c.maxBallot = l.Ballot
 	}
-	c.maxBallot = max(c.maxBallot, l.Ballot)
+	// After a violation the new ballot is the baseline, so that one reset
+	// is reported once rather than at every later write.
+	c.maxBallot = l.Ballot
 
 	prev := c.leader
 	newHolder := !l.Vacant() && (prev == nil || prev.Vacant() ||
@@ -449,7 +461,7 @@ func (c *Checker) fenceLocked(at time.Duration, m memkv.Mutation) {
 		c.violate(at, InvFence, "%s writes token %d after token %d: tokens went back",
 			f.id, f.ballot, c.lastFence)
 	}
-	c.lastFence = max(c.lastFence, f.ballot)
+	c.lastFence = f.ballot
 }
 
 // candidateLocked applies a write of a candidate record.

@@ -24,10 +24,13 @@ type Config struct {
 	// Duration is how much virtual time the run covers.
 	Duration time.Duration
 
-	// Lease is the lease of the initial config; the heartbeat interval is a
-	// third of it and the candidate timeout one and a half times it, as
-	// election.ConfigWithLease derives them.
+	// Lease is the lease of the initial config; the candidate timeout is
+	// one and a half times it, as election.ConfigWithLease derives it.
 	Lease time.Duration
+
+	// Heartbeat is the heartbeat interval of the initial config, below
+	// Lease; zero means Lease/3. Config changes scale it with the lease.
+	Heartbeat time.Duration
 
 	// MaxClockSkew is the bound every Machine is told. It must be below
 	// half the shortest lease a config change can set (Lease/2).
@@ -112,13 +115,16 @@ func DefaultConfig() Config {
 
 // FlawConfig returns DefaultConfig with flaws switched on and the fault mix
 // that exposes them: every fault, and for WallClockTakeover wall clocks
-// that stray up to 1.8 × MaxClockSkew apart, within the margin the fixed
-// Machine keeps but beyond what the flawed takeover rule tolerates.
+// that stray up to 1.9 × MaxClockSkew apart (within the margin the fixed
+// Machine keeps, beyond what the flawed takeover rule tolerates) and
+// heartbeats every tenth of a lease, so that a follower checks the stored
+// expiry often, as a 0.11.0 process polling the record would.
 func FlawConfig(flaws election.Flaws) Config {
 	c := DefaultConfig()
 	c.Flaws = flaws
 	if flaws.WallClockTakeover {
-		c.ClockSpread = 1.8
+		c.ClockSpread = 1.9
+		c.Heartbeat = c.Lease / 10
 	}
 	return c
 }
@@ -138,6 +144,10 @@ func (c Config) Validate() error {
 	check(c.Duration <= 0, "duration %v is not positive", c.Duration)
 	check(c.Duration > 1000*time.Hour, "duration %v is over 1000h", c.Duration)
 	check(c.Lease < 30*time.Millisecond, "lease %v is under 30ms", c.Lease)
+	check(c.Heartbeat < 0 || c.Heartbeat >= c.Lease,
+		"heartbeat %v not in [0, lease %v)", c.Heartbeat, c.Lease)
+	check(c.Heartbeat > 0 && c.Heartbeat < 5*time.Millisecond,
+		"heartbeat %v is under 5ms", c.Heartbeat)
 	check(c.MaxClockSkew < 0, "negative MaxClockSkew %v", c.MaxClockSkew)
 	check(4*c.MaxClockSkew >= c.Lease,
 		"MaxClockSkew %v must be under a quarter of the lease %v (config changes halve it)",

@@ -21,11 +21,12 @@ const (
 // proc is one simulated process: an id that keeps campaigning through
 // crashes, with the Machine of its current incarnation and its clocks.
 type proc struct {
-	idx int
-	id  string
-	inc int // incarnation number, bumped by every crash
-	up  bool
-	m   *election.Machine
+	idx   int
+	id    string
+	inc   int // event generation, bumped by every boot and crash
+	lives int // incarnations started
+	up    bool
+	m     *election.Machine
 
 	priority int32
 	boot     time.Duration // true instant the incarnation started
@@ -87,6 +88,7 @@ func (w *world) trueAt(p *proc, m time.Duration) time.Duration {
 // boot starts a new incarnation of p.
 func (w *world) boot(p *proc) {
 	p.inc++
+	p.lives++
 	p.up = true
 	p.boot = w.now
 	p.pausedUntil = 0
@@ -98,7 +100,16 @@ func (w *world) boot(p *proc) {
 		p.ppm = w.rng.Int64N(2*w.cfg.MaxDriftPPM+1) - w.cfg.MaxDriftPPM
 	}
 	if b := w.wallBound(); b > 0 {
-		p.offset = w.uniform(-b, b)
+		// Half of the clocks sit at an edge of the bound, where the
+		// takeover rules are tested hardest.
+		switch w.rng.IntN(4) {
+		case 0:
+			p.offset = -b
+		case 1:
+			p.offset = b
+		default:
+			p.offset = w.uniform(-b, b)
+		}
 	}
 	m, err := election.NewMachine(w.el, p.id, election.MachineOptions{
 		Priority:      p.priority,
@@ -111,7 +122,7 @@ func (w *world) boot(p *proc) {
 		panic(fmt.Sprintf("sim: NewMachine: %v", err))
 	}
 	p.m = m
-	w.record(p.id, "boot incarnation %d (drift %+d ppm, wall offset %v)", p.inc, p.ppm,
+	w.record(p.id, "boot incarnation %d (drift %+d ppm, wall offset %v)", p.lives, p.ppm,
 		p.offset)
 	w.wake(p, w.now)
 	w.at(w.now+w.uniform(0, w.cfg.FenceInterval), p.idx, func() { w.workTick(p) })
@@ -517,13 +528,14 @@ func (w *world) syncBelief(p *proc, at time.Duration) {
 	}
 }
 
-// closeBelief ends p's open belief at true instant t.
+// closeBelief ends p's open belief at true instant t, or earlier if its
+// deadline passed before t.
 func (w *world) closeBelief(p *proc, t time.Duration) {
 	b := p.belief
 	if b == nil {
 		return
 	}
-	b.To = max(t, b.From)
+	b.To = max(min(t, w.trueAt(p, p.beliefDeadline)), b.From)
 	p.belief = nil
 	w.beliefs = append(w.beliefs, *b)
 	w.chk.Belief(*b)

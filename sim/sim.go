@@ -142,7 +142,7 @@ func newWorld(cfg Config) *world {
 // first 100 ms.
 func (w *world) start() {
 	tr := w.db.CreateTransaction()
-	if err := w.el.Initialize(tr, election.ConfigWithLease(w.cfg.Lease)); err != nil {
+	if err := w.el.Initialize(tr, w.electionConfig(w.cfg.Lease)); err != nil {
 		panic(fmt.Sprintf("sim: initializing: %v", err)) // validated config
 	}
 	if err := w.commit(adminID, tr); err != nil {
