@@ -73,11 +73,12 @@ func runLoop(ctx context.Context, tr loopTxn, attempt func() error, commit bool)
 			return err
 		}
 		oerr := protect(func() error { return tr.OnError(code) })
+		if cerr := ctx.Err(); cerr != nil {
+			// Ended during the backoff: no further attempt.
+			return contextError(cerr, committing)
+		}
 		if oerr == nil {
 			continue
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return contextError(cerr, committing)
 		}
 		if ocode, _ := kv.Code(oerr); ocode == code {
 			// Not retryable, or the retry limit was reached: the error

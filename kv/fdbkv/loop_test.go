@@ -23,7 +23,8 @@ type fakeTxn struct {
 	timeouts   []int64
 	cancelled  chan struct{}
 	cancelOnce sync.Once
-	onErrorOut error // when set, OnError returns it
+	onErrorOut error  // when set, OnError returns it
+	onErrHook  func() // runs inside OnError, before it decides
 }
 
 func newFake() *fakeTxn { return &fakeTxn{limit: -1, cancelled: make(chan struct{})} }
@@ -43,6 +44,9 @@ func (f *fakeTxn) Commit() error {
 }
 
 func (f *fakeTxn) OnError(code int) error {
+	if f.onErrHook != nil {
+		f.onErrHook()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.onErrors = append(f.onErrors, code)
@@ -334,6 +338,20 @@ func TestRunLoopContext(t *testing.T) {
 		err := runLoop(ctx, f, func() error { return nil }, true)
 		if !errors.Is(err, context.Canceled) || !kv.IsMaybeCommitted(err) {
 			t.Fatalf("runLoop() = %v, want context.Canceled and commit_unknown_result", err)
+		}
+	})
+	t.Run("ended during the backoff stops the retries", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		f := newFake()
+		f.onErrHook = cancel
+		calls := 0
+		err := runLoop(ctx, f, func() error {
+			calls++
+			return kv.NewError(kv.CodeNotCommitted)
+		}, true)
+		if !errors.Is(err, context.Canceled) || calls != 1 {
+			t.Fatalf("runLoop() = %v after %d calls, want context.Canceled after 1",
+				err, calls)
 		}
 	})
 	t.Run("no cancel after the loop returns", func(t *testing.T) {

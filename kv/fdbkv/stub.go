@@ -14,7 +14,8 @@ const Enabled = false
 
 // DB is a kv.Database on a FoundationDB cluster. This binary was built
 // without the fdb build tag, so no DB can be opened: Open, Transact and
-// ReadTransact return ErrNotBuilt.
+// ReadTransact return ErrNotBuilt. Wrap, which takes a bindings handle,
+// exists only in builds with -tags fdb.
 type DB struct{}
 
 var _ kv.Database = (*DB)(nil)

@@ -4,6 +4,7 @@ package fdbkv
 
 import (
 	"errors"
+	"math"
 	"sync"
 	"time"
 
@@ -124,7 +125,8 @@ func (r *reader) GetRange(rg kv.Range, opts kv.RangeOptions) (res kv.RangeResult
 			res = &rangeResult{err: rescue(p)}
 		}
 	}()
-	ro := fdb.RangeOptions{Limit: max(opts.Limit, 0), Reverse: opts.Reverse}
+	// The C API takes the limit as an int; zero means no limit.
+	ro := fdb.RangeOptions{Limit: min(max(opts.Limit, 0), math.MaxInt32), Reverse: opts.Reverse}
 	return &rangeResult{rr: r.rt.GetRange(keyRange(rg), ro), keep: r.tr}
 }
 
