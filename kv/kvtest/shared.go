@@ -37,10 +37,19 @@ func SharedOpener(db kv.Database, base []byte) Opener {
 	}
 }
 
-// PrefixRange returns the range of every key that starts with prefix, for
-// a prefix that is not empty and does not end in 0xff.
+// PrefixRange returns the range of every key that starts with prefix. For
+// an empty prefix, or one made only of 0xff bytes, the range ends at 0xff,
+// where FoundationDB's system keys begin.
 func PrefixRange(prefix []byte) kv.Range {
-	end := append([]byte(nil), prefix...)
-	end[len(end)-1]++
-	return kv.Range{Begin: append([]byte(nil), prefix...), End: end}
+	begin := append([]byte(nil), prefix...)
+	n := len(begin)
+	for n > 0 && begin[n-1] == 0xff {
+		n--
+	}
+	if n == 0 {
+		return kv.Range{Begin: begin, End: []byte{0xff}}
+	}
+	end := append([]byte(nil), begin[:n]...)
+	end[n-1]++
+	return kv.Range{Begin: begin, End: end}
 }
