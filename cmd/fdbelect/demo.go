@@ -104,7 +104,8 @@ type demo struct {
 	terms   []*demoTerm           // leadership terms, in the order they began
 	nextHi  int                   // joiners so far
 	crashes int
-	fenced  int // fenced writes that committed
+	fenced  int       // fenced writes that committed
+	stopAt  time.Time // when the electors were told to stop
 }
 
 // skew is the MaxClockSkew the demo's electors assume. All share one clock,
@@ -193,6 +194,9 @@ func (d *demo) run(ctx context.Context) error {
 	<-stopCtx.Done()
 	chaos.Wait()
 
+	d.mu.Lock()
+	d.stopAt = time.Now()
+	d.mu.Unlock()
 	d.view.announce("time is up: stopping every elector (they resign on the way out)")
 	d.stopAll()
 	stopProcs()

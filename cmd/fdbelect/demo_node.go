@@ -117,8 +117,15 @@ func (d *demo) elected(n *demoNode, ev election.Event) {
 		d.view.announceAt(ev.At, "%s elected, ballot %d", n.id, t.ballot)
 		return
 	}
+	if prev.end.IsZero() {
+		// The previous leader's Demoted event is still on its way, as in a
+		// handoff: its line follows.
+		d.view.announceAt(ev.At, "%s elected, ballot %d (taking over from %s)", n.id,
+			t.ballot, prev.id)
+		return
+	}
 	gap := "no gap"
-	if !prev.end.IsZero() && ev.At.After(prev.end) {
+	if ev.At.After(prev.end) {
 		gap = fmt.Sprintf("%s without a leader", roundDuration(ev.At.Sub(prev.end)))
 	}
 	d.view.announceAt(ev.At, "%s elected, ballot %d (after %s: %s)", n.id, t.ballot,
@@ -157,8 +164,6 @@ func (d *demo) lastTermLocked() *demoTerm {
 // describeCause names how term t ended, for the next leader's line.
 func describeCause(t *demoTerm) string {
 	switch t.cause {
-	case "":
-		return t.id + "'s term"
 	case causeCrash:
 		return "crash of " + t.id
 	case "resigned":

@@ -67,6 +67,7 @@ func (d *demo) summarize() demoSummary {
 	for i, t := range d.terms {
 		terms[i] = *t
 	}
+	stopAt := d.stopAt
 	d.mu.Unlock()
 	slices.SortStableFunc(terms, func(a, b demoTerm) int { return a.start.Compare(b.start) })
 
@@ -103,6 +104,10 @@ func (d *demo) summarize() demoSummary {
 		} else if t.end.After(lastEnd) {
 			lastEnd = t.end
 		}
+	}
+	// Time without a leader at the end of the run counts too.
+	if len(terms) > 0 && lastEnd.Before(stopAt) {
+		s.Leaderless += toMS(stopAt.Sub(lastEnd))
 	}
 	for cause, g := range gaps {
 		if cause != causeStart {
