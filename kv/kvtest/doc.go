@@ -72,10 +72,12 @@
 // handle with other watch users. The size-limit tests build keys of exactly
 // 10,000 bytes under the prefix, so the prefix must be shorter than that.
 //
-// Two checklist items are left to each engine's own tests because they
-// cannot be observed through kv.Database alone, or not quickly:
-// transaction_too_old (1007) needs a read version five seconds old, and
-// fault and latency injection is configured by the engine's options. The
-// linearizability check is where injected faults meet the suite: an engine
-// test records a history with faults switched on.
+// transaction_too_old (1007) needs a read version more than five seconds
+// old, so its subtest sleeps and is skipped unless the environment
+// variable named by SlowEnv is set; engines with a virtual clock should
+// also test it directly. Fault and latency injection, the last checklist
+// item, is configured by each engine's options and cannot be observed
+// through kv.Database alone; the linearizability check is where injected
+// faults meet the suite: an engine test records a history with faults
+// switched on.
 package kvtest

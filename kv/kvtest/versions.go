@@ -2,6 +2,9 @@ package kvtest
 
 import (
 	"encoding/binary"
+	"errors"
+	"os"
+	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
 )
@@ -11,6 +14,7 @@ func versionChecks() []check {
 	return []check{
 		{"Versions/ReadVersionCoversCommits", testReadVersionCoversCommits},
 		{"Versions/CommitAboveReadVersion", testCommitAboveReadVersion},
+		{"Versions/TransactionTooOld", testTransactionTooOld},
 	}
 }
 
@@ -96,5 +100,41 @@ func testCommitAboveReadVersion(e *env) {
 		if cv := stampVersion(vs); cv <= rv {
 			e.t.Errorf("attempt %d: commit version %d is not above read version %d", i, cv, rv)
 		}
+	}
+}
+
+// SlowEnv names the environment variable that enables the suite's slow
+// subtests: set it to any non-empty value to run them.
+const SlowEnv = "KVTEST_SLOW"
+
+// tooOldWait is how long a transaction is held open to leave FoundationDB's
+// five-second window of readable versions, with a margin.
+const tooOldWait = 6 * time.Second
+
+// testTransactionTooOld checks that a transaction held open past the
+// five-second window fails with transaction_too_old (1007), in its next
+// read of the database or in its commit. It sleeps six seconds, so it runs
+// only when SlowEnv is set.
+func testTransactionTooOld(e *env) {
+	if os.Getenv(SlowEnv) == "" {
+		e.t.Skipf("sleeps %v; set %s=1 to run it", tooOldWait, SlowEnv)
+	}
+	e.set("k", "1")
+	h := e.hold(getter(e.key("k")), func(tr kv.Transaction) error {
+		time.Sleep(tooOldWait)
+		// A key not read before, so that no cache of the client answers.
+		if _, err := tr.Get(e.key("other")).Get(); err != nil {
+			return err
+		}
+		tr.Set(e.key("k"), []byte("late"))
+		return nil
+	})
+	err := h.commit()
+	if !errors.Is(err, kv.ErrTransactionTooOld) {
+		e.t.Errorf("transaction held open for %v: got %v, want transaction_too_old (1007)",
+			tooOldWait, err)
+	}
+	if v := e.get(e.key("k")); string(v) != "1" {
+		e.t.Errorf("too-old transaction wrote k: got %s, want 31", show(v))
 	}
 }
