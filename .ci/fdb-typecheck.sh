@@ -6,8 +6,9 @@
 # install. kv/fdbkv/testdata/typecheck/include holds a stand-in header that
 # declares what the bindings' cgo code uses, for compiling only. With it:
 #
-#   go vet -tags fdb     type-checks every tagged file, tests included, and
-#                        runs the analyzers; it runs cgo but links nothing.
+#   go vet -tags fdb     type-checks every tagged file, tests included (and the
+#                        CLI built with the tag), runs the analyzers; it runs
+#                        cgo but links nothing.
 #   go build -tags fdb   compiles the package and the bindings. For a non-main
 #                        package go build writes no binary and does not link:
 #                        cgo's trial link against -lfdb_c fails quietly and the
@@ -20,12 +21,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# cgo needs a C compiler even to type-check; say so plainly when it is missing.
+cc="$(go env CC)"
+if ! command -v "${cc%% *}" >/dev/null 2>&1; then
+	echo "fdb-typecheck: the C compiler '$cc' (go env CC) was not found;" \
+		"cgo needs one to compile the FoundationDB bindings (install gcc)" >&2
+	exit 1
+fi
+
 include="$PWD/kv/fdbkv/testdata/typecheck/include"
 export CGO_ENABLED=1
 export CGO_CFLAGS="${CGO_CFLAGS:+$CGO_CFLAGS }-I$include"
 
-echo "== go vet -tags fdb ./kv/fdbkv/..."
-go vet -tags fdb ./kv/fdbkv/...
+echo "== go vet -tags fdb ./kv/fdbkv/... ./cmd/... (the adapter and the CLI that uses it)"
+go vet -tags fdb ./kv/fdbkv/... ./cmd/...
 
 echo "== go build -tags fdb ./kv/fdbkv/... (compile only)"
 go build -tags fdb ./kv/fdbkv/...
