@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDemoJSON(t *testing.T) {
@@ -75,5 +77,58 @@ func TestDemoLiveView(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("live output lacks %q", want)
 		}
+	}
+}
+
+func TestDemoServesMetrics(t *testing.T) {
+	h := newHarness(t)
+	a := h.app()
+	done := make(chan error, 1)
+	go func() {
+		done <- a.execute(context.Background(), []string{"demo", "--electors", "2",
+			"--duration", "1500ms", "--lease", "300ms", "--chaos=false",
+			"--metrics-addr", ":0"})
+	}()
+	var url string
+	waitFor(t, "the metrics address", 5*time.Second, func() bool {
+		_, rest, ok := strings.Cut(h.stderr.String(), "serving metrics on ")
+		url, _, _ = strings.Cut(rest, "\n")
+		return ok && strings.HasSuffix(url, "/metrics")
+	})
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("metrics served on %s, want loopback", url)
+	}
+	var body string
+	waitFor(t, "a leader in the metrics", 5*time.Second, func() bool {
+		resp, err := http.Get(url)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body = string(b)
+		return strings.Contains(body, "fdbelect_is_leader{id=")
+	})
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestLoopbackAddr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{":9100", "127.0.0.1:9100"},
+		{":0", "127.0.0.1:0"},
+		{"0.0.0.0:9100", "0.0.0.0:9100"},
+		{"[::1]:80", "[::1]:80"},
+	}
+	for _, tt := range tests {
+		got, err := loopbackAddr(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("loopbackAddr(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := loopbackAddr("9100"); err == nil {
+		t.Errorf("loopbackAddr(\"9100\") succeeded, want an error")
 	}
 }

@@ -14,7 +14,8 @@ import (
 func (a *app) resignCommand() *cobra.Command {
 	var id string
 	cmd := &cobra.Command{
-		Use:   "resign --id ID",
+		Use:                   "resign --id ID",
+		DisableFlagsInUseLine: true,
 		Short: "Make the leader ID give up leadership",
 		Long: `resign writes a vacant leader record (keeping the ballot) if ID leads, so
 that another candidate takes over within one commit. The elector that was

@@ -124,8 +124,12 @@ other commands work on a FoundationDB cluster and need a binary built with
 	})
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.clusterFile, "cluster-file", defaultClusterFile,
-		"FoundationDB cluster file (cluster commands)")
+	clusterFile := defaultClusterFile
+	if env := os.Getenv("FDB_CLUSTER_FILE"); env != "" {
+		clusterFile = env
+	}
+	pf.StringVar(&a.clusterFile, "cluster-file", clusterFile,
+		"FoundationDB cluster file for the cluster commands ($FDB_CLUSTER_FILE if set)")
 	pf.StringVar(&a.electionName, "election", "default",
 		`election name; its records live under the subspace ("fdbelect", NAME)`)
 

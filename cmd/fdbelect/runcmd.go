@@ -31,7 +31,8 @@ type runOptions struct {
 func (a *app) runCommand() *cobra.Command {
 	var o runOptions
 	cmd := &cobra.Command{
-		Use:   "run --id ID [--priority P] -- CMD [ARGS...]",
+		Use:                   "run --id ID [--priority P] -- CMD [ARGS...]",
+		DisableFlagsInUseLine: true,
 		Short: "Run a command only while this process leads",
 		Long: `run campaigns in the election as candidate ID and starts CMD (directly,
 without a shell) each time it is elected. When leadership can no longer be

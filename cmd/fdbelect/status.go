@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,7 @@ is only as accurate as the clocks of this machine and the leader agree.`,
 type statusJSON struct {
 	Election    string      `json:"election"`
 	Subspace    string      `json:"subspace"`
+	Prefix      string      `json:"prefix_hex"`
 	Initialized bool        `json:"initialized"`
 	Config      *configJSON `json:"config"`
 	Leader      *leaderJSON `json:"leader"`
@@ -83,7 +85,8 @@ func showStatus(ctx context.Context, db kv.Database, el *election.Election, name
 
 	st := statusJSON{
 		Election:    name,
-		Subspace:    el.Subspace().String(),
+		Subspace:    fmt.Sprintf("(%q, %q)", "fdbelect", name),
+		Prefix:      hex.EncodeToString(el.Subspace().Bytes()),
 		Initialized: cfg != nil,
 		Leader:      toLeaderJSON(leader, now),
 		Candidates:  live,
@@ -98,7 +101,7 @@ func showStatus(ctx context.Context, db kv.Database, el *election.Election, name
 		return writeJSON(w, st)
 	}
 
-	fmt.Fprintf(w, "election    %s  %s\n", name, st.Subspace)
+	fmt.Fprintf(w, "election    %s, subspace %s\n", name, st.Subspace)
 	if cfg == nil {
 		fmt.Fprintln(w, "config      not initialized (run: fdbelect config init)")
 	} else {
