@@ -16,7 +16,7 @@ func (a *app) resignCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                   "resign --id ID",
 		DisableFlagsInUseLine: true,
-		Short: "Make the leader ID give up leadership",
+		Short:                 "Make the leader ID give up leadership",
 		Long: `resign writes a vacant leader record (keeping the ballot) if ID leads, so
 that another candidate takes over within one commit. The elector that was
 ID notices at once through its watch and stops acting as leader; it

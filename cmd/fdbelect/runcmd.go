@@ -33,7 +33,7 @@ func (a *app) runCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                   "run --id ID [--priority P] -- CMD [ARGS...]",
 		DisableFlagsInUseLine: true,
-		Short: "Run a command only while this process leads",
+		Short:                 "Run a command only while this process leads",
 		Long: `run campaigns in the election as candidate ID and starts CMD (directly,
 without a shell) each time it is elected. When leadership can no longer be
 proven (lease lost, resigned by an operator, taken over by a higher
