@@ -23,9 +23,7 @@ type DB struct {
 	file  string
 	owned bool // from Open: Close releases the shared handle
 
-	mu     sync.Mutex
-	closed bool
-	active sync.WaitGroup // running Transact and ReadTransact calls
+	life lifecycle // running Transact and ReadTransact calls
 }
 
 var _ kv.Database = (*DB)(nil)
@@ -102,32 +100,15 @@ func Wrap(db fdb.Database) (*DB, error) {
 // Close stops the DB: later transactions fail with ErrClosed. It waits for
 // running Transact and ReadTransact calls to return (cancel their contexts
 // to hurry them), then releases the shared handle of Open, closing it if
-// this was its last DB. Watches still outstanding on a closed handle fail.
-// Close is safe to call more than once and always returns nil.
+// this was its last DB. Cancel outstanding watches first: once the handle
+// is closed they may fail or never fire. Close is safe to call more than
+// once and always returns nil.
 func (d *DB) Close() error {
-	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
-		return nil
-	}
-	d.closed = true
-	d.mu.Unlock()
-
-	d.active.Wait()
-	if d.owned {
-		handles.release(d.file)
-	}
-	return nil
-}
-
-// enter registers a running call; it fails once Close has begun.
-func (d *DB) enter() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		return ErrClosed
-	}
-	d.active.Add(1)
+	d.life.close(func() {
+		if d.owned {
+			handles.release(d.file)
+		}
+	})
 	return nil
 }
 
@@ -142,10 +123,10 @@ func (d *DB) Transact(ctx context.Context, fn func(tr kv.Transaction) error) err
 	if ctx == nil || fn == nil {
 		return fmt.Errorf("%w: nil context or function passed to Transact", ErrInvalidArgument)
 	}
-	if err := d.enter(); err != nil {
+	if err := d.life.enter(); err != nil {
 		return err
 	}
-	defer d.active.Done()
+	defer d.life.exit()
 
 	tr, err := d.create()
 	if err != nil {
@@ -168,10 +149,10 @@ func (d *DB) ReadTransact(ctx context.Context, fn func(tr kv.ReadTransaction) er
 		return fmt.Errorf("%w: nil context or function passed to ReadTransact",
 			ErrInvalidArgument)
 	}
-	if err := d.enter(); err != nil {
+	if err := d.life.enter(); err != nil {
 		return err
 	}
-	defer d.active.Done()
+	defer d.life.exit()
 
 	tr, err := d.create()
 	if err != nil {

@@ -95,3 +95,37 @@ func TestRegistryOpenErrorNotCached(t *testing.T) {
 		t.Fatalf("opened %d handles, want 1", got)
 	}
 }
+
+func TestLifecycle(t *testing.T) {
+	var l lifecycle
+	if err := l.enter(); err != nil {
+		t.Fatalf("enter() = %v, want nil", err)
+	}
+
+	released := 0
+	closed := make(chan struct{})
+	go func() {
+		l.close(func() { released++ })
+		close(closed)
+	}()
+
+	// Wait until close has begun: then enter fails.
+	for l.enter() == nil {
+		l.exit()
+	}
+	select {
+	case <-closed:
+		t.Fatal("close returned while a call was still running")
+	default:
+	}
+	l.exit()
+	<-closed
+
+	l.close(func() { released++ })
+	if released != 1 {
+		t.Fatalf("released %d times, want 1", released)
+	}
+	if err := l.enter(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("enter() after close = %v, want ErrClosed", err)
+	}
+}
