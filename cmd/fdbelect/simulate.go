@@ -186,7 +186,8 @@ func (a *app) simulate(ctx context.Context, o simulateOptions, cfg sim.Config) e
 		if err := writeTimeline(o.timeline, results); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "fdbelect: timeline written to %s\n", o.timeline)
+		fmt.Fprintf(a.stderr, "fdbelect: timeline of seed %d written to %s\n",
+			timelineSeed(results), o.timeline)
 	}
 
 	failed, total := 0, 0

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,22 @@ func TestSimulateBadFlags(t *testing.T) {
 					exitCode(err), tt.want)
 			}
 		})
+	}
+}
+
+func TestSimulateTimeline(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(t.TempDir(), "run.svg")
+	_, stderr, err := h.run(context.Background(), "simulate", "--seeds", "2",
+		"--duration", "15s", "--timeline", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "<svg") || !strings.Contains(stderr, "seed 1") {
+		t.Errorf("timeline starts %.40q, stderr %q; want an SVG of seed 1", b, stderr)
 	}
 }
