@@ -127,9 +127,9 @@ func (db *DB) faultLocked(info CommitInfo) Fault {
 }
 
 // resolveLocked turns t's pending writes into the mutations the commit
-// applies: clear ranges in the order issued, then each key in key order
-// with its atomic operations applied to the newest committed value, then
-// the versionstamped keys.
+// applies: the cleared ranges, merged, in key order; then each key in key
+// order, with its atomic operations applied to the newest committed value;
+// then the versionstamped keys.
 func (t *Txn) resolveLocked(st *[10]byte) []Mutation {
 	db := t.db
 	n := len(t.clears) + len(t.vsKeys)

@@ -124,7 +124,8 @@ type CommitInfo struct {
 	// Versionstamp is Version in big-endian followed by the batch index.
 	Versionstamp [10]byte
 
-	// Mutations are the resolved writes: clear ranges first in the order
-	// issued, then single keys in key order, as the commit applies them.
+	// Mutations are the resolved writes, as the commit applies them: the
+	// cleared ranges first (merged, in key order), then single keys in key
+	// order, then versionstamped keys.
 	Mutations []Mutation
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -400,5 +401,33 @@ func TestManyWritesInOneTransaction(t *testing.T) {
 	}
 	if got := get(t, db, "k0421"); string(got) != "421" {
 		t.Errorf("k0421 = %q, want 421", got)
+	}
+}
+
+func TestClearRangesMerge(t *testing.T) {
+	var muts []memkv.Mutation
+	db := memkv.New(memkv.Options{OnCommit: func(ci memkv.CommitInfo) { muts = ci.Mutations }})
+	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		set(t, db, k, k)
+	}
+	tr := db.CreateTransaction()
+	for _, r := range [][2]string{{"e", "f"}, {"b", "c"}, {"c", "d"}, {"a", "a"}, {"f", "g"}} {
+		tr.ClearRange(kv.Range{Begin: []byte(r[0]), End: []byte(r[1])})
+	}
+	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		v := mustGet(t, tr.Get([]byte(k)))
+		if want := strings.Contains("bcef", k); (v == nil) != want {
+			t.Errorf("key %s cleared = %v, want %v", k, v == nil, want)
+		}
+	}
+	if err := tr.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range muts {
+		got = append(got, string(m.Key)+"-"+string(m.End))
+	}
+	if join(got) != "b-d e-g" {
+		t.Errorf("clear mutations = %q, want merged b-d e-g", got)
 	}
 }

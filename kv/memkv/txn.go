@@ -206,16 +206,6 @@ func (t *Txn) upsert(key []byte) *wentry {
 	return e
 }
 
-// locallyCleared reports whether a ClearRange of this transaction covers key.
-func (t *Txn) locallyCleared(key []byte) bool {
-	for _, r := range t.clears {
-		if inRange(key, r) {
-			return true
-		}
-	}
-	return false
-}
-
 // isUnreadable reports whether key may be written by a pending
 // versionstamped key.
 func (t *Txn) isUnreadable(key []byte) bool {
@@ -388,7 +378,7 @@ func (t *Txn) unknownParts(r kv.Range) []kv.Range {
 	if len(t.clears) == 0 && t.writes.len() == 0 {
 		return []kv.Range{r}
 	}
-	known := append([]kv.Range(nil), t.clears...)
+	known := append([]kv.Range(nil), t.clearsIn(r)...)
 	t.writes.ascendRange(r.Begin, r.End, func(e *wentry) bool {
 		if e.base == baseSet || e.base == baseAbsent {
 			known = append(known, kv.Range{Begin: e.key, End: keyAfter(e.key)})

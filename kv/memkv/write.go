@@ -86,7 +86,7 @@ func (t *Txn) ClearRange(r kv.Range) {
 		e.base, e.val, e.ops = baseAbsent, nil, nil
 		return true
 	})
-	t.clears = append(t.clears, r)
+	t.addClear(r)
 	t.size += 2 * (len(r.Begin) + len(r.End))
 }
 
