@@ -105,31 +105,36 @@ func (d *demo) elected(n *demoNode, ev election.Event) {
 	d.mu.Lock()
 	t := &demoTerm{id: n.id, stamp: ev.Leader.Versionstamp, ballot: ev.Leader.Ballot,
 		start: ev.At}
-	prev := d.lastTermLocked()
 	d.terms = append(d.terms, t)
 	n.term = t
 	if n.state == nodeFollower {
 		n.state = nodeLeader
 	}
 	d.mu.Unlock()
+	d.view.post(ev.At, func() string { return d.describeElection(t) })
+}
 
-	if prev == nil {
-		d.view.announceAt(ev.At, "%s elected, ballot %d", n.id, t.ballot)
-		return
+// describeElection renders the line announcing term t, naming the term
+// before it (by time, whatever order the events arrived in) and the time
+// without a leader in between.
+func (d *demo) describeElection(t *demoTerm) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var prev *demoTerm
+	for _, o := range d.terms {
+		if o != t && !o.start.After(t.start) && (prev == nil || o.start.After(prev.start)) {
+			prev = o
+		}
 	}
-	if prev.end.IsZero() {
-		// The previous leader's Demoted event is still on its way, as in a
-		// handoff: its line follows.
-		d.view.announceAt(ev.At, "%s elected, ballot %d (taking over from %s)", n.id,
-			t.ballot, prev.id)
-		return
+	switch {
+	case prev == nil:
+		return fmt.Sprintf("%s elected, ballot %d", t.id, t.ballot)
+	case prev.end.IsZero() || prev.end.After(t.start):
+		return fmt.Sprintf("%s elected, ballot %d (taking over from %s)", t.id, t.ballot,
+			prev.id)
 	}
-	gap := "no gap"
-	if ev.At.After(prev.end) {
-		gap = fmt.Sprintf("%s without a leader", roundDuration(ev.At.Sub(prev.end)))
-	}
-	d.view.announceAt(ev.At, "%s elected, ballot %d (after %s: %s)", n.id, t.ballot,
-		describeCause(prev), gap)
+	return fmt.Sprintf("%s elected, ballot %d (after %s: %s without a leader)", t.id,
+		t.ballot, describeCause(prev), roundDuration(t.start.Sub(prev.end)))
 }
 
 func (d *demo) demoted(n *demoNode, ev election.Event) {
@@ -151,14 +156,6 @@ func (d *demo) demoted(n *demoNode, ev election.Event) {
 	d.mu.Unlock()
 	d.check.belief(t.id, t.stamp, t.ballot, t.start, t.end)
 	d.view.announceAt(ev.At, "%s stopped leading: %s", n.id, t.cause)
-}
-
-// lastTermLocked returns the term that began last, or nil.
-func (d *demo) lastTermLocked() *demoTerm {
-	if len(d.terms) == 0 {
-		return nil
-	}
-	return d.terms[len(d.terms)-1]
 }
 
 // describeCause names how term t ended, for the next leader's line.

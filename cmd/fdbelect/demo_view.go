@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,24 +18,38 @@ const (
 const (
 	viewRefresh = 100 * time.Millisecond
 	viewLogSize = 8
+
+	// viewDelay is how long an announcement waits before it is shown.
+	// Electors deliver their events on goroutines of their own, so two
+	// events a millisecond apart may arrive out of order; holding lines
+	// briefly lets them be shown, and described, in the order they
+	// happened.
+	viewDelay = 150 * time.Millisecond
 )
 
-// demoView shows the demo. In a pipe, announce prints one timestamped line
-// per event. On a terminal, a frame with the leader, each process and the
+// demoView shows the demo. In a pipe it prints one timestamped line per
+// event. On a terminal, a frame with the leader, each process and the
 // latest events is redrawn in place.
 type demoView struct {
-	w    io.Writer
-	live bool
-	d    *demo
-
+	w     io.Writer
+	live  bool
 	width int // terminal columns; longer lines are cut so that redraws line up
+	d     *demo
 
-	mu    sync.Mutex
-	log   []string // guarded by mu; latest announcements, live mode
-	drawn int      // guarded by mu; lines of the last frame
+	mu      sync.Mutex
+	pending []announcement // guarded by mu; not shown yet
+	log     []string       // guarded by mu; latest lines, live mode
+	drawn   int            // guarded by mu; lines of the last frame
 
 	stop chan struct{}
 	done chan struct{}
+}
+
+// announcement is a line to show, rendered when it is shown so that it can
+// describe events that arrived after it.
+type announcement struct {
+	at     time.Time
+	render func() string
 }
 
 func newDemoView(w io.Writer, live bool, width int, d *demo) *demoView {
@@ -51,12 +66,8 @@ func (v *demoView) fit(line string) string {
 	return string(r[:v.width-1])
 }
 
-// begin starts redrawing, on a terminal.
+// begin starts showing announcements, and on a terminal redrawing.
 func (v *demoView) begin() {
-	if !v.live {
-		close(v.done)
-		return
-	}
 	go func() {
 		defer close(v.done)
 		t := time.NewTicker(viewRefresh)
@@ -64,7 +75,10 @@ func (v *demoView) begin() {
 		for {
 			select {
 			case <-t.C:
-				v.redraw()
+				v.flush(time.Now().Add(-viewDelay))
+				if v.live {
+					v.redraw()
+				}
 			case <-v.stop:
 				return
 			}
@@ -72,10 +86,12 @@ func (v *demoView) begin() {
 	}()
 }
 
-// end stops redrawing and leaves the last frame on screen.
+// end shows what is pending, stops redrawing and leaves the last frame on
+// screen.
 func (v *demoView) end() {
 	close(v.stop)
 	<-v.done
+	v.flush(time.Now().Add(time.Hour))
 	if v.live {
 		v.redraw()
 		fmt.Fprintln(v.w)
@@ -84,19 +100,50 @@ func (v *demoView) end() {
 
 // announce reports an event that happens now.
 func (v *demoView) announce(format string, args ...any) {
-	v.announceAt(time.Now(), format, args...)
+	line := fmt.Sprintf(format, args...)
+	v.post(time.Now(), func() string { return line })
 }
 
 // announceAt reports an event that happened at t.
 func (v *demoView) announceAt(t time.Time, format string, args ...any) {
-	line := fmt.Sprintf("%8.3fs  %s", v.d.since(t).Seconds(), fmt.Sprintf(format, args...))
+	line := fmt.Sprintf(format, args...)
+	v.post(t, func() string { return line })
+}
+
+// post queues a line about an event at t, rendered when it is shown.
+func (v *demoView) post(t time.Time, render func() string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.pending = append(v.pending, announcement{at: t, render: render})
+}
+
+// flush shows, in time order, the pending lines about events before limit.
+func (v *demoView) flush(limit time.Time) {
+	v.mu.Lock()
+	slices.SortStableFunc(v.pending, func(a, b announcement) int { return a.at.Compare(b.at) })
+	n := 0
+	for n < len(v.pending) && !v.pending[n].at.After(limit) {
+		n++
+	}
+	due := slices.Clone(v.pending[:n])
+	v.pending = slices.Delete(v.pending, 0, n)
+	v.mu.Unlock()
+
+	// Render outside the view's lock: renderers take the demo's.
+	lines := make([]string, len(due))
+	for i, a := range due {
+		lines[i] = fmt.Sprintf("%8.3fs  %s", v.d.since(a.at).Seconds(), a.render())
+	}
+
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.live {
-		fmt.Fprintln(v.w, line)
+		for _, line := range lines {
+			fmt.Fprintln(v.w, line)
+		}
 		return
 	}
-	v.log = append(v.log, line)
+	v.log = append(v.log, lines...)
 	if len(v.log) > viewLogSize {
 		v.log = v.log[len(v.log)-viewLogSize:]
 	}
