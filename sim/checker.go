@@ -343,8 +343,6 @@ func (c *Checker) leaderLocked(at time.Duration, m memkv.Mutation) {
 	case !l.Vacant() && l.Ballot <= c.maxBallot:
 		c.violate(at, InvBallots, "%s writes ballot %d, not above %d", l.LeaderID, l.Ballot,
 			c.maxBallot)
-	default:
-		c.maxBallot = l.Ballot
 	}
 	// After a violation the new ballot is the baseline, so that one reset
 	// is reported once rather than at every later write.

@@ -72,3 +72,63 @@ func TestCheckerFedDirectly(t *testing.T) {
 		t.Errorf("stats = %+v, want 2 leader writes and 1 fenced write", s)
 	}
 }
+
+// TestCheckerTakeoverAndRegistration crashes a leader while another
+// candidate is live and lets nobody take over; it also adopts a
+// registration whose record never appears.
+func TestCheckerTakeoverAndRegistration(t *testing.T) {
+	el := election.New(subspace.Sub("t"))
+	chk := sim.NewChecker(el, sim.CheckerOptions{MaxClockSkew: 100 * time.Millisecond,
+		TakeoverSlack: time.Second})
+	clk := clock.NewFake(time.Unix(1_900_000_000, 0))
+	db := memkv.New(memkv.Options{Clock: clk, OnCommit: func(info memkv.CommitInfo) {
+		chk.Commit(clk.Mono(), info)
+	}})
+
+	register := func(id string) tuple.Versionstamp {
+		t.Helper()
+		tr := db.CreateTransaction()
+		if err := el.RegisterCandidate(tr, id, 0, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		c, err := el.Candidate(db.CreateTransaction(), id)
+		if err != nil || c == nil {
+			t.Fatalf("candidate %s: %v, %v", id, c, err)
+		}
+		chk.Adopted(clk.Mono(), id, c.Versionstamp)
+		return c.Versionstamp
+	}
+
+	tr := db.CreateTransaction()
+	if err := el.Initialize(tr, election.ConfigWithLease(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	a := register("a")
+	register("b")
+	tr = db.CreateTransaction()
+	if _, err := el.TryClaimLeadership(tr, "a", 0, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute) // far from the config write, which excuses a window
+	chk.Crash(clk.Mono(), "a", a)
+	chk.Adopted(clk.Mono(), "c", tuple.Versionstamp{TransactionVersion: [10]byte{9: 7}})
+	chk.Finish(clk.Mono() + time.Minute)
+
+	got := map[string]int{}
+	for _, v := range chk.Violations() {
+		got[v.Invariant]++
+	}
+	if got[sim.InvTakeover] != 1 || got[sim.InvRegistration] != 1 || len(got) != 2 {
+		t.Errorf("violations = %v, want one takeover and one registration",
+			chk.Violations())
+	}
+}

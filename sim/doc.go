@@ -68,7 +68,13 @@
 // the Result, its History and its Hash are identical. From the command
 // line, pass the seed and the options the failing run printed to
 // `fdbelect simulate`; from Go, call Run with the same Config and read
-// Result.Excerpt around the violation.
+// Result.Excerpt around the violation. The package's tests take
+// SIM_SEEDS, SIM_DURATION and SIM_FAULTS for longer sweeps, for example:
+//
+//	SIM_SEEDS=2000 SIM_DURATION=5m go test -run 'TestSweep$' -timeout 2h ./sim
+//
+// A sweep prints each violation with the seed and an excerpt; rerun that
+// seed with the same duration to replay it.
 //
 // # Limits
 //

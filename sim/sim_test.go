@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -47,7 +48,8 @@ func run(t *testing.T, cfg sim.Config) *sim.Result {
 }
 
 // TestSweep runs the fixed Machine under every fault for many seeds and
-// expects no violation. SIM_SEEDS and SIM_DURATION widen it.
+// expects no violation. SIM_SEEDS and SIM_DURATION widen it; SIM_FAULTS
+// (a ParseFaults list) narrows the faults.
 func TestSweep(t *testing.T) {
 	n := seeds(t, sweepDefault())
 	dur := time.Minute
@@ -58,10 +60,18 @@ func TestSweep(t *testing.T) {
 		}
 		dur = d
 	}
+	faults := sim.AllFaults()
+	if s := os.Getenv("SIM_FAULTS"); s != "" {
+		f, err := sim.ParseFaults(s)
+		if err != nil {
+			t.Fatalf("SIM_FAULTS: %v", err)
+		}
+		faults = f
+	}
 	var total sim.Stats
 	for seed := int64(1); seed <= int64(n); seed++ {
 		cfg := sim.DefaultConfig()
-		cfg.Seed, cfg.Duration = seed, dur
+		cfg.Seed, cfg.Duration, cfg.Faults = seed, dur, faults
 		r := run(t, cfg)
 		for _, v := range r.Violations {
 			t.Errorf("seed %d: %v\n%s", seed, v, r.Excerpt(v, 12))
@@ -349,4 +359,34 @@ func BenchmarkRun(b *testing.B) {
 	}
 	virtual := time.Duration(b.N) * cfg.Duration
 	b.ReportMetric(virtual.Seconds()/time.Since(start).Seconds(), "sim-s/s")
+}
+
+// TestLeaseShrinkTakeover replays a seed on which the Machine takes over a
+// lease that is still held. A process that starts (or wakes from a pause)
+// after the config's lease was cut from 12 s to 3 s knows only the short
+// lease; its monotonic takeover rule waits that short lease from the first
+// sight of a record that was written under the long one, while the holder
+// believes it leads until its own start + 12 s - MaxClockSkew. The record
+// does not store its lease, so the Machine cannot tell. This is a bug in
+// election.Machine.takeoverAt, not in the simulator: by default the test
+// only logs it; SIM_STRICT=1 makes it fail until the Machine is fixed.
+func TestLeaseShrinkTakeover(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	cfg.Seed, cfg.Duration = 45, 5*time.Minute
+	r := run(t, cfg)
+	if len(r.Violations) == 0 {
+		return
+	}
+	for _, v := range r.Violations {
+		msg := fmt.Sprintf("seed %d, duration %v: %v\n%s", cfg.Seed, cfg.Duration, v,
+			r.Excerpt(v, 6))
+		if os.Getenv("SIM_STRICT") != "" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+	if os.Getenv("SIM_STRICT") == "" {
+		t.Skip("known Machine bug (takeover after a lease cut); SIM_STRICT=1 to fail on it")
+	}
 }
