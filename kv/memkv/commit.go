@@ -168,19 +168,36 @@ func (db *DB) applyLocked(t *Txn, info CommitInfo) {
 	db.issued, db.committed = cv, cv
 	horizon := cv - window
 
+	// What the store keeps is copied into one buffer of the exact size, so
+	// that history does not pin the transaction's larger arena.
+	need := 0
+	for _, m := range info.Mutations {
+		need += len(m.Key) + len(m.Value) + len(m.End)
+	}
+	for _, r := range t.writeConf {
+		need += len(r.Begin) + len(r.End)
+	}
+	buf := make([]byte, 0, need)
+	keep := func(b []byte) []byte {
+		n := len(buf)
+		buf = append(buf, b...)
+		return buf[n:len(buf):len(buf)]
+	}
+
 	for _, m := range info.Mutations {
 		switch m.Kind {
 		case MutationSet:
-			db.data.put(m.Key, m.Value, false, cv, horizon)
+			db.data.put(keep(m.Key), keep(m.Value), false, cv, horizon)
 		case MutationClear:
-			db.data.put(m.Key, nil, true, cv, horizon)
+			db.data.put(keep(m.Key), nil, true, cv, horizon)
 		case MutationClearRange:
-			db.data.clearRange(m.Key, m.End, cv, horizon)
-			db.conf.write(m.Key, m.End, cv)
+			b, e := keep(m.Key), keep(m.End)
+			db.data.clearRange(b, e, cv, horizon)
+			db.conf.write(b, e, cv)
 		}
 	}
 	for _, r := range t.writeConf {
-		db.conf.write(r.Begin, r.End, cv)
+		db.conf.write(keep(r.Begin), keep(r.End), cv)
 	}
 	if len(db.watches) > 0 {
 		db.fireWatchesLocked(info.Mutations)
@@ -190,7 +207,6 @@ func (db *DB) applyLocked(t *Txn, info CommitInfo) {
 	if db.opts.OnCommit != nil {
 		db.opts.OnCommit(info)
 	}
-
 }
 
 // maybeSweepLocked drops history the window no longer needs, when it has

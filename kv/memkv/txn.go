@@ -105,13 +105,13 @@ var _ kv.Transaction = (*Txn)(nil)
 
 // copyBytes returns b copied into the transaction's arena. Arena bytes are
 // never overwritten: Reset drops the arena instead of reusing it, because
-// committed keys and values keep pointing into it.
+// futures and the CommitInfo given to the hooks keep pointing into it.
 func (t *Txn) copyBytes(b []byte) []byte {
 	if len(b) > 4096 {
 		return append([]byte(nil), b...)
 	}
 	if cap(t.arena)-len(t.arena) < len(b) {
-		t.arena = make([]byte, 0, max(512, 2*len(b)))
+		t.arena = make([]byte, 0, max(256, 2*len(b)))
 	}
 	n := len(t.arena)
 	t.arena = append(t.arena, b...)
@@ -301,7 +301,7 @@ func present(v []byte, ok bool) []byte {
 // pointRange returns [key, key+00) with both keys in the arena.
 func (t *Txn) pointRange(key []byte) kv.Range {
 	if cap(t.arena)-len(t.arena) < len(key)+1 {
-		t.arena = make([]byte, 0, max(512, 2*len(key)+2))
+		t.arena = make([]byte, 0, max(256, 2*len(key)+2))
 	}
 	n := len(t.arena)
 	t.arena = append(append(t.arena, key...), 0)
