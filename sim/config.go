@@ -113,18 +113,24 @@ func DefaultConfig() Config {
 	}
 }
 
-// FlawConfig returns DefaultConfig with flaws switched on and the fault mix
-// that exposes them: every fault, and for WallClockTakeover wall clocks
-// that stray up to 1.9 × MaxClockSkew apart (within the margin the fixed
-// Machine keeps, beyond what the flawed takeover rule tolerates) and
-// heartbeats every tenth of a lease, so that a follower checks the stored
-// expiry often, as a 0.11.0 process polling the record would.
+// FlawConfig returns DefaultConfig with flaws switched on and a fault mix
+// that exposes them. For WallClockTakeover the mix is narrowed to what
+// the flaw needs, a leader paused past its lease and a follower whose
+// clock is ahead: pauses, skew, drift and latency only, wall clocks up to
+// 1.9 × MaxClockSkew apart (within the margin the fixed Machine keeps,
+// beyond what the flawed takeover rule tolerates) and heartbeats every
+// tenth of a lease, so that followers check the stored expiry often, as a
+// 0.11.0 process polling the record would. The other flaws, alone or
+// together with it, get every fault.
 func FlawConfig(flaws election.Flaws) Config {
 	c := DefaultConfig()
 	c.Flaws = flaws
 	if flaws.WallClockTakeover {
 		c.ClockSpread = 1.9
 		c.Heartbeat = c.Lease / 10
+		if flaws == (election.Flaws{WallClockTakeover: true}) {
+			c.Faults = FaultSet{Pause: true, Skew: true, Drift: true, Latency: true}
+		}
 	}
 	return c
 }
