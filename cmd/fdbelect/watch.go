@@ -12,6 +12,9 @@ import (
 	"github.com/fdbelect/fdbelect/kv"
 )
 
+// watchTimeFormat stamps the lines of watch: UTC, fixed width.
+const watchTimeFormat = "2006-01-02T15:04:05.000Z"
+
 // watchRetry is the pause after a watch fails before setting a new one.
 const watchRetry = 100 * time.Millisecond
 
@@ -141,7 +144,7 @@ func printLeaderLine(w io.Writer, format string, l *election.LeaderState, now ti
 			Leader: toLeaderJSON(l, now),
 		})
 	}
-	_, err := fmt.Fprintf(w, "%s  leader %s\n", now.UTC().Format(time.RFC3339Nano),
+	_, err := fmt.Fprintf(w, "%s  leader %s\n", now.UTC().Format(watchTimeFormat),
 		describeLeader(l, now))
 	return err
 }
