@@ -31,9 +31,8 @@ func ExampleTxn_OnErrorDelay() {
 	b.Set(key, append(old, 'b'))
 	fmt.Println("b again:", b.Commit())
 
-	v, _ := kv.ReadTransactValue(context.Background(), db, func(tr kv.ReadTransaction) ([]byte, error) {
-		return tr.Get(key).Get()
-	})
+	v, _ := kv.ReadTransactValue(context.Background(), db,
+		func(tr kv.ReadTransaction) ([]byte, error) { return tr.Get(key).Get() })
 	fmt.Println(string(v))
 	// Output:
 	// a: <nil>

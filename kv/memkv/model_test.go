@@ -164,7 +164,8 @@ func runModel(t *testing.T, script []byte) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := fmt.Sprint(pairs(all)), fmt.Sprint(m.rangeRead("", "\xff", 0, false)); got != want {
+		got, want := fmt.Sprint(pairs(all)), fmt.Sprint(m.rangeRead("", "\xff", 0, false))
+		if got != want {
 			t.Fatalf("committed %s, want %s", got, want)
 		}
 	}

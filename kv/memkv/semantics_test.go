@@ -246,7 +246,8 @@ func TestLimits(t *testing.T) {
 		kv.RangeOptions{}).GetSliceWithError(); len(kvs) != 0 || err != nil {
 		t.Errorf("inverted range read = %v, %v; want empty", kvs, err)
 	}
-	if err := tr.AddReadConflictRange(kv.Range{Begin: []byte("b"), End: []byte("a")}); codeOf(err) != 2005 {
+	inverted := kv.Range{Begin: []byte("b"), End: []byte("a")}
+	if err := tr.AddReadConflictRange(inverted); codeOf(err) != 2005 {
 		t.Errorf("inverted conflict range = %v, want 2005", err)
 	}
 }
@@ -288,15 +289,21 @@ func TestVersionstamps(t *testing.T) {
 		t.Errorf("versionstamped key holds %q, want x", got)
 	}
 
+	value := func(param []byte) func(kv.Transaction) {
+		return func(tr kv.Transaction) { tr.SetVersionstampedValue([]byte("k"), param) }
+	}
+	key := func(key []byte) func(kv.Transaction) {
+		return func(tr kv.Transaction) { tr.SetVersionstampedKey(key, nil) }
+	}
 	bad := []struct {
 		name string
 		fn   func(tr kv.Transaction)
 	}{
-		{"value param too short", func(tr kv.Transaction) { tr.SetVersionstampedValue([]byte("k"), []byte{1, 2, 3}) }},
-		{"value offset past end", func(tr kv.Transaction) { tr.SetVersionstampedValue([]byte("k"), withOffset(zero, 1)) }},
-		{"value offset negative", func(tr kv.Transaction) { tr.SetVersionstampedValue([]byte("k"), withOffset(zero, -1)) }},
-		{"key offset past end", func(tr kv.Transaction) { tr.SetVersionstampedKey(withOffset(zero, 3), nil) }},
-		{"key too short", func(tr kv.Transaction) { tr.SetVersionstampedKey([]byte{0}, nil) }},
+		{"value param too short", value([]byte{1, 2, 3})},
+		{"value offset past end", value(withOffset(zero, 1))},
+		{"value offset negative", value(withOffset(zero, -1))},
+		{"key offset past end", key(withOffset(zero, 3))},
+		{"key too short", key([]byte{0})},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
