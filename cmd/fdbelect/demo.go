@@ -62,7 +62,8 @@ event. It exits non-zero if an invariant was violated.`,
 	f.IntVar(&o.electors, "electors", 5, "number of electors (2 to 50)")
 	f.DurationVar(&o.duration, "duration", 30*time.Second, "how long to run")
 	f.DurationVar(&o.lease, "lease", 2*time.Second, "lease duration of the election")
-	f.Int64Var(&o.seed, "seed", 0, "seed of the chaos schedule (0: from the clock)")
+	f.Int64Var(&o.seed, "seed", 0, "seed choosing the chaos targets (0: from the clock); "+
+		"timing is real, so runs with one seed still differ")
 	f.BoolVar(&o.chaos, "chaos", true, "inject crashes, resignations, pauses and preemptions")
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON on stdout (narration on stderr)")
 	f.StringVar(&o.metricsAddr, "metrics-addr", "",

@@ -139,9 +139,4 @@ func roundDuration(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
-// stamp formats a time for log-style lines.
-func stamp(t time.Time) string {
-	return t.UTC().Format("15:04:05.000")
-}
-
 func itoa(n int) string { return fmt.Sprint(n) }

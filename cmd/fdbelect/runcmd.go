@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
@@ -25,6 +26,7 @@ type runOptions struct {
 	grace       time.Duration
 	skew        time.Duration
 	metricsAddr string
+	verbose     bool
 	argv        []string
 }
 
@@ -43,7 +45,10 @@ campaigning and starts CMD again on its next election.
 When CMD exits on its own, run resigns, unregisters and exits with CMD's
 status (128+N for a command killed by signal N). SIGINT and SIGTERM are
 forwarded to CMD while it runs; without a running CMD they stop run, which
-resigns on the way out.`,
+resigns on the way out.
+
+The election must have a config ("fdbelect config init"); until it does,
+run logs the error and retries.`,
 		Example: `  fdbelect run --election billing --id "$(hostname)" -- ./billing-worker --live
   fdbelect run --election cron --id node-2 --priority 5 --grace 30s -- /usr/bin/cron-jobs`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,6 +73,8 @@ resigns on the way out.`,
 		"bound on the wall-clock difference between participants")
 	f.StringVar(&o.metricsAddr, "metrics-addr", "",
 		"serve Prometheus metrics on this address (host defaults to 127.0.0.1)")
+	f.BoolVarP(&o.verbose, "verbose", "v", false,
+		"log the elector's lifecycle and leadership changes, not only its trouble")
 	return cmd
 }
 
@@ -119,10 +126,16 @@ func (a *app) supervise(ctx context.Context, db kv.Database, ss subspace.Subspac
 
 	s := &supervisor{o: o, stdout: syncWriter(a.stdout), stderr: syncWriter(a.stderr),
 		finished: make(chan childResult, 1)}
+	level := slog.LevelWarn
+	if o.verbose {
+		level = slog.LevelInfo
+	}
 	el, err := election.NewElector(db, ss, o.id, election.ElectorOptions{
 		Priority:     o.priority,
 		MaxClockSkew: o.skew,
 		Metrics:      metrics.electorMetrics(),
+		Logger: slog.New(slog.NewTextHandler(s.stderr,
+			&slog.HandlerOptions{Level: level})),
 		Callbacks: election.Callbacks{
 			OnElected: s.lead,
 			OnDemoted: func(reason string) { s.logf("not leader any more: %s", reason) },

@@ -195,3 +195,16 @@ func TestRunMissingCommand(t *testing.T) {
 		t.Fatalf("run: err = %v, exit code %d, want 127 and a starting error", err, got)
 	}
 }
+
+func TestRunReportsUninitializedElection(t *testing.T) {
+	h := newHarness(t)
+	script, logFile := childScript(t, "")
+	done := h.startRun(context.Background(), "--id", "a", "--", script, logFile)
+	waitFor(t, "the warning", 10*time.Second, func() bool {
+		return strings.Contains(h.stderr.String(), "not initialized")
+	})
+	h.sigs <- syscall.SIGTERM
+	if got := exitCode(<-done); got != 143 {
+		t.Errorf("exit code after SIGTERM = %d, want 143", got)
+	}
+}
