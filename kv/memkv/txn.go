@@ -259,21 +259,20 @@ func (t *Txn) get(key []byte, snap bool) kv.FutureValue {
 		return &valueFuture{err: kv.NewError(kv.CodeAccessedUnreadable)}
 	}
 
-	f := &valueFuture{t: t, at: t.readyAt()}
+	// A value the transaction knows by itself costs no round trip.
 	e := t.entry(key)
 	if e == nil && t.locallyCleared(key) {
-		return f
+		return &valueFuture{}
 	}
 	if e != nil && e.base == baseStamp {
-		f.err = kv.NewError(kv.CodeAccessedUnreadable)
-		return f
+		return &valueFuture{err: kv.NewError(kv.CodeAccessedUnreadable)}
 	}
 	if e != nil && e.base != baseDB {
 		v, ok := e.resolve(nil, false, nil)
-		f.val = present(v, ok)
-		return f
+		return &valueFuture{val: present(v, ok)}
 	}
 
+	f := &valueFuture{t: t, at: t.readyAt()}
 	rv := t.readVersion()
 	v, ok, err := t.db.read(key, rv)
 	if err != nil {
