@@ -243,7 +243,8 @@ func (m *Machine) NextWake(now Reading) time.Duration {
 	if m.lead.active {
 		wake = min(wake, m.lead.deadline)
 	}
-	if m.obs.known && m.obs.leaderID != "" && !m.lead.active && m.obs.leaderID != m.id {
+	own := m.obs.leaderID == m.id && m.registered && m.obs.stamp == m.stamp
+	if m.obs.known && m.obs.leaderID != "" && !own {
 		wake = min(wake, m.takeoverAt(now))
 	}
 	if m.obs.known && m.obs.leaderID == "" && m.holdUntil > now.Mono {
