@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fdbelect/fdbelect/election"
+	"github.com/fdbelect/fdbelect/tuple"
 )
 
 func TestDemoJSON(t *testing.T) {
@@ -130,5 +133,41 @@ func TestLoopbackAddr(t *testing.T) {
 	}
 	if _, err := loopbackAddr("9100"); err == nil {
 		t.Errorf("loopbackAddr(\"9100\") succeeded, want an error")
+	}
+}
+
+func TestDemoCheckCatchesOverlap(t *testing.T) {
+	el := election.New(electionSubspace("demo"))
+	start := time.Now()
+	k := newDemoCheck(el, election.ConfigWithLease(time.Second), 100*time.Millisecond, start)
+	var a, b tuple.Versionstamp
+	a.TransactionVersion[9], b.TransactionVersion[9] = 1, 2
+	k.belief("e1", a, 1, start, start.Add(time.Second))
+	k.belief("e2", b, 2, start.Add(500*time.Millisecond), start.Add(2*time.Second))
+
+	_, v := k.verdict()
+	if v.OK || len(v.Violations) == 0 || !strings.Contains(v.Violations[0], "single-leader") {
+		t.Fatalf("verdict = %+v, want a single-leader violation", v)
+	}
+
+	var out strings.Builder
+	printSummary(&out, demoSummary{Verdict: v, Takeover: map[string]takeoverStats{}})
+	if !strings.Contains(out.String(), "VIOLATION") {
+		t.Errorf("summary does not report the violation:\n%s", out.String())
+	}
+}
+
+func TestStats(t *testing.T) {
+	var gaps []time.Duration
+	for i := 1; i <= 100; i++ {
+		gaps = append(gaps, time.Duration(i)*time.Millisecond)
+	}
+	got := stats(gaps)
+	want := takeoverStats{Count: 100, P50MS: 50, P99MS: 99, MaxMS: 100}
+	if got != want {
+		t.Errorf("stats(1..100ms) = %+v, want %+v", got, want)
+	}
+	if got := stats([]time.Duration{3 * time.Millisecond}); got.P50MS != 3 || got.P99MS != 3 {
+		t.Errorf("stats of one gap = %+v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +109,23 @@ func TestSimulateTimeline(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(b), "<svg") || !strings.Contains(stderr, "seed 1") {
 		t.Errorf("timeline starts %.40q, stderr %q; want an SVG of seed 1", b, stderr)
+	}
+}
+
+func TestSimulateProgressBar(t *testing.T) {
+	h := newHarness(t)
+	a := h.app()
+	a.isTerminal = func(io.Writer) bool { return true }
+	err := a.execute(context.Background(), []string{"simulate", "--seeds", "3",
+		"--duration", "10s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.stderr.String(); !strings.Contains(got, "3/3 seeds, 0 failed") ||
+		!strings.HasSuffix(got, "\r"+ansiClearLine) {
+		t.Errorf("stderr = %q, want a progress bar that is erased at the end", got)
+	}
+	if strings.Contains(h.stdout.String(), "\x1b[") {
+		t.Errorf("escape codes on stdout")
 	}
 }
