@@ -119,7 +119,7 @@ func (w *world) crash(p *proc) {
 	w.marks = append(w.marks, Mark{At: w.now, Until: w.now + down, Proc: p.id, Kind: MarkCrash})
 	w.record(p.id, "crash; restart in %v", down)
 	w.at(w.now+down, -1, func() {
-		w.chk.Disturb(w.now)
+		w.chk.DisturbProc(w.now, p.id)
 		w.boot(p)
 	})
 }
@@ -130,14 +130,14 @@ func (w *world) pause(p *proc, why string) {
 	d := w.uniform(w.cfg.Lease/2, max(w.cfg.PauseMax, w.cfg.Lease/2))
 	w.stats.Pauses++
 	p.pausedUntil = w.now + d
-	w.chk.Disturb(w.now)
+	w.chk.DisturbProc(w.now, p.id)
 	w.marks = append(w.marks, Mark{At: w.now, Until: w.now + d, Proc: p.id, Kind: MarkPause,
 		Detail: why})
 	if why != "" {
 		why = " " + why
 	}
 	w.record(p.id, "pause for %v%s", d, why)
-	w.at(w.now+d, -1, func() { w.chk.Disturb(w.now) })
+	w.at(w.now+d, -1, func() { w.chk.DisturbProc(w.now, p.id) })
 }
 
 // resign asks the process that believes it leads to resign.

@@ -105,9 +105,16 @@ type CheckStats struct {
 // process's Machine adopts its registration and Registering just before it
 // registers again; pass Belief for every interval during which an
 // incarnation believed it led, with exact ends; pass Crash when a process
-// dies and Disturb for any other fault that may delay a takeover (pauses,
-// restarts, config changes). Then call Finish once with the end instant and
-// read Violations.
+// dies; pass DisturbProc for any other fault that hits one process (a
+// pause, a restart) and Disturb for one that hits the whole election.
+// Config writes count as disturbances of their own accord. Then call
+// Finish once with the end instant and read Violations.
+//
+// The takeover check applies to a crash only if another candidate was
+// registered and running when the leader crashed and no disturbance hit it
+// or the whole election from one candidate timeout before the crash until
+// the bound. A feed that calls Disturb for every fault gets a lenient
+// check; one that names the process gets a strict one.
 type Checker struct {
 	el       *election.Election
 	cands    subspace.Subspace
@@ -124,7 +131,9 @@ type Checker struct {
 	inc        map[string]*incarnation  // latest incarnation per id
 	beliefs    []Belief
 	pending    []takeover
-	disturbs   []time.Duration
+	disturbs   []time.Duration            // whole-election disturbances
+	procFaults map[string][]time.Duration // per-process disturbances
+	maxLease   time.Duration              // longest lease of any config seen
 	stats      CheckStats
 	violations []Violation
 	finished   bool
@@ -144,7 +153,7 @@ type takeover struct {
 	id    string
 	stamp tuple.Versionstamp
 	bound time.Duration
-	live  bool // another registered incarnation was up at the crash
+	live  []string // other processes registered and running at the crash
 }
 
 // Belief is an interval of true time during which a process incarnation
@@ -173,6 +182,8 @@ func NewChecker(el *election.Election, opts CheckerOptions) *Checker {
 		cand:     make(map[string]election.Candidate),
 		removed:  make(map[string]time.Duration),
 		inc:      make(map[string]*incarnation),
+
+		procFaults: make(map[string][]time.Duration),
 	}
 }
 
@@ -229,11 +240,21 @@ func (c *Checker) Belief(b Belief) {
 	}
 }
 
-// Disturb records a fault at at that may legitimately delay a takeover.
+// Disturb records a fault at at, hitting the whole election, that may
+// legitimately delay a takeover.
 func (c *Checker) Disturb(at time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.disturbs = append(c.disturbs, at)
+}
+
+// DisturbProc records a fault at at that hit process id (a pause, its end,
+// a restart): id does not count as a live candidate for takeovers whose
+// window contains at.
+func (c *Checker) DisturbProc(at time.Duration, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.procFaults[id] = append(c.procFaults[id], at)
 }
 
 // Crash records that process id, incarnation stamp, died at at. If the
@@ -244,31 +265,36 @@ func (c *Checker) Crash(at time.Duration, id string, stamp tuple.Versionstamp) {
 	if in := c.inc[id]; in != nil && in.stamp == stamp {
 		in.up = false
 	}
+	c.procFaults[id] = append(c.procFaults[id], at)
 	l := c.leader
-	if l == nil || l.Vacant() || l.LeaderID != id || l.Versionstamp != stamp || c.cfg == nil {
-		c.disturbs = append(c.disturbs, at)
+	if l == nil || l.Vacant() || l.LeaderID != id || l.Versionstamp != stamp ||
+		c.cfg == nil || !c.cfg.Enabled {
 		return
 	}
-	t := takeover{at: at, id: id, stamp: stamp, live: c.liveOtherLocked(id)}
+	t := takeover{at: at, id: id, stamp: stamp, live: c.liveOthersLocked(id, at)}
 	if c.opts.TakeoverSlack > 0 {
-		t.bound = c.cfg.LeaseDuration + c.cfg.HeartbeatInterval + c.opts.MaxClockSkew +
-			c.opts.TakeoverSlack
+		// A Machine waits the longest lease it has seen, so the bound does
+		// too.
+		t.bound = max(c.maxLease, c.cfg.LeaseDuration) + c.cfg.HeartbeatInterval +
+			c.opts.MaxClockSkew + c.opts.TakeoverSlack
 	}
 	c.pending = append(c.pending, t)
 }
 
-// liveOtherLocked reports whether a process other than id is up and
-// registered with the record it adopted.
-func (c *Checker) liveOtherLocked(id string) bool {
-	for other, in := range c.inc {
-		if other == id || !in.up || in.registering {
+// liveOthersLocked returns, in order, the processes other than id that are
+// up and registered with the record they adopted before at.
+func (c *Checker) liveOthersLocked(id string, at time.Duration) []string {
+	var live []string
+	for _, other := range sortedKeys(c.inc) {
+		in := c.inc[other]
+		if other == id || !in.up || in.registering || in.adoptedAt > at {
 			continue
 		}
 		if r, ok := c.cand[other]; ok && r.Versionstamp == in.stamp {
-			return true
+			live = append(live, other)
 		}
 	}
-	return false
+	return live
 }
 
 // Commit checks one commit, at the true instant at, against the state the
@@ -400,20 +426,32 @@ func (c *Checker) resolveLocked(at time.Duration, l election.LeaderState) {
 	c.pending = keep
 }
 
-// takeoverDueLocked reports whether the bound of t applies: a live
-// candidate existed, elections stayed on and no other fault hit the
-// window from one candidate timeout before the crash to the bound.
+// takeoverDueLocked reports whether the bound of t applies: elections
+// stayed on, no disturbance hit the whole election, and one of the
+// candidates live at the crash was left alone, in the window from one
+// candidate timeout before the crash to the bound.
 func (c *Checker) takeoverDueLocked(t takeover) bool {
-	if !t.live || c.cfg == nil || !c.cfg.Enabled {
+	if c.cfg == nil || !c.cfg.Enabled {
 		return false
 	}
-	from := t.at - c.cfg.CandidateTimeout
-	for _, d := range c.disturbs {
-		if d >= from && d <= t.at+t.bound && d != t.at {
-			return false
+	from, to := t.at-c.cfg.CandidateTimeout, t.at+t.bound
+	hit := func(ds []time.Duration) bool {
+		for _, d := range ds {
+			if d >= from && d <= to {
+				return true
+			}
+		}
+		return false
+	}
+	if hit(c.disturbs) {
+		return false
+	}
+	for _, id := range t.live {
+		if !hit(c.procFaults[id]) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // configLocked applies a config write; a config change counts as a
@@ -430,6 +468,7 @@ func (c *Checker) configLocked(at time.Duration, m memkv.Mutation) {
 		return
 	}
 	c.cfg = &cfg
+	c.maxLease = max(c.maxLease, cfg.LeaseDuration)
 }
 
 // fenceLocked checks a fenced write against the leader record it commits
