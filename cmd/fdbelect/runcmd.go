@@ -104,8 +104,14 @@ type supervisor struct {
 	// finished receives the outcome of a command that exited on its own.
 	finished chan childResult
 
-	mu    sync.Mutex
-	child *os.Process // guarded by mu; the running command, or nil
+	// turn is held by lead for as long as a command runs or is being
+	// stopped, so that a quick re-election never starts a second command
+	// beside one still inside its grace period.
+	turn sync.Mutex
+
+	mu      sync.Mutex
+	child   *os.Process // guarded by mu; the running command, or nil
+	exiting bool        // guarded by mu; a command ended on its own: start no other
 }
 
 // childResult is how a command ended.
@@ -210,6 +216,15 @@ func (s *supervisor) outcome(r *childResult, err error) error {
 // lead is the OnElected callback: it runs the command until it exits or
 // leadership ends.
 func (s *supervisor) lead(ctx context.Context, l election.LeaderState) {
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	s.mu.Lock()
+	exiting := s.exiting
+	s.mu.Unlock()
+	if exiting || ctx.Err() != nil {
+		return // run is ending, or this leadership ended while the last command stopped
+	}
+
 	cmd := exec.Command(s.o.argv[0], s.o.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
 	cmd.SysProcAttr = childAttrs()
@@ -273,6 +288,9 @@ func (s *supervisor) setChild(p *os.Process) {
 
 // finish reports a command's own end; only the first report counts.
 func (s *supervisor) finish(r childResult) {
+	s.mu.Lock()
+	s.exiting = true
+	s.mu.Unlock()
 	select {
 	case s.finished <- r:
 	default:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -206,5 +207,56 @@ func TestRunReportsUninitializedElection(t *testing.T) {
 	h.sigs <- syscall.SIGTERM
 	if got := exitCode(<-done); got != 143 {
 		t.Errorf("exit code after SIGTERM = %d, want 143", got)
+	}
+}
+
+func TestRunNeverOverlapsCommands(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	dir := t.TempDir()
+	script, logFile := filepath.Join(dir, "stubborn.sh"), filepath.Join(dir, "log")
+	body := "#!/bin/sh\necho \"started $$\" >> \"$1\"\ntrap '' TERM\n" +
+		"while :; do sleep 0.02; done\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pids := func() []int {
+		b, _ := os.ReadFile(logFile)
+		var out []int
+		for _, f := range strings.Fields(string(b)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				out = append(out, pid)
+			}
+		}
+		return out
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := h.app()
+	done := make(chan error, 1)
+	go func() {
+		done <- a.execute(ctx, []string{"--election", "test", "run", "--id", "a",
+			"--max-clock-skew", "50ms", "--grace", "500ms", "--", script, logFile})
+	}()
+	waitFor(t, "the first command", 10*time.Second, func() bool { return len(pids()) == 1 })
+
+	// The operator's resignation is followed at once by a re-election, but
+	// the first command ignores SIGTERM: the second may only start once the
+	// first was killed.
+	h.tx(func(tr kv.Transaction) error {
+		_, err := h.el.ResignLeadership(tr, "a")
+		return err
+	})
+	waitFor(t, "the second command", 10*time.Second, func() bool { return len(pids()) == 2 })
+	if err := syscall.Kill(pids()[0], 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("first command still exists when the second started (kill -0: %v)", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.stderr.String(), "sending SIGKILL") {
+		t.Errorf("stderr does not mention SIGKILL:\n%s", h.stderr.String())
 	}
 }
