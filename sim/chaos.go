@@ -27,6 +27,7 @@ type Mark struct {
 
 // admin is the operator who rewrites the config.
 type admin struct {
+	lease    time.Duration // lease of the config last written
 	disabled bool
 	busy     bool
 }
@@ -170,12 +171,14 @@ func (w *world) changePriority(p *proc) {
 	w.nudge(p, w.now)
 }
 
-// changeConfig disables elections for a while, or changes the lease.
+// changeConfig disables elections for a while, keeping the lease, or sets
+// the lease to half, once or twice the configured one (never shorter than
+// the current lease with NoLeaseCuts).
 func (w *world) changeConfig() {
 	if w.admin.disabled || w.admin.busy {
 		return
 	}
-	lease := w.cfg.Lease
+	lease := w.admin.lease
 	cfg := w.electionConfig(lease)
 	var off time.Duration
 	switch w.rng.IntN(4) {
@@ -184,11 +187,14 @@ func (w *world) changeConfig() {
 		// Often longer than the candidate timeout: every stored heartbeat
 		// is stale when elections come back.
 		off = w.uniform(cfg.HeartbeatInterval, 5*cfg.CandidateTimeout/2)
-	case 2:
-		cfg = w.electionConfig(lease / 2)
-	case 3:
-		cfg = w.electionConfig(2 * lease)
+	default:
+		next := []time.Duration{w.cfg.Lease / 2, w.cfg.Lease, 2 * w.cfg.Lease}[w.rng.IntN(3)]
+		if next >= lease || !w.cfg.NoLeaseCuts {
+			lease = next
+		}
+		cfg = w.electionConfig(lease)
 	}
+	w.admin.lease = lease
 	w.stats.ConfigChanges++
 	detail := "lease " + cfg.LeaseDuration.String()
 	if !cfg.Enabled {

@@ -141,6 +141,7 @@ func newWorld(cfg Config) *world {
 // start writes the initial config and boots every process within the
 // first 100 ms.
 func (w *world) start() {
+	w.admin.lease = w.cfg.Lease
 	tr := w.db.CreateTransaction()
 	if err := w.el.Initialize(tr, w.electionConfig(w.cfg.Lease)); err != nil {
 		panic(fmt.Sprintf("sim: initializing: %v", err)) // validated config
