@@ -64,6 +64,10 @@ type Stats struct {
 	Failovers   int
 	MaxTakeover time.Duration
 
+	// TakeoversChecked counts the failovers held to the takeover bound;
+	// the others had a disturbance in their window or no live candidate.
+	TakeoversChecked int
+
 	// FencedWrites counts fenced writes that committed; FenceRejected those
 	// refused by the fence or failed at commit.
 	FencedWrites  int
@@ -173,6 +177,7 @@ func (w *world) finish() *Result {
 	w.stats.Elections = cs.Claims
 	w.stats.Failovers = cs.Failovers
 	w.stats.MaxTakeover = cs.MaxTakeover
+	w.stats.TakeoversChecked = cs.TakeoversChecked
 	w.stats.FencedWrites = cs.FencedWrites
 
 	r := &Result{Seed: w.cfg.Seed, Config: w.cfg, Violations: w.chk.Violations(),

@@ -85,11 +85,13 @@ func TestSweep(t *testing.T) {
 		total.Pauses += r.Stats.Pauses
 		total.FencedWrites += r.Stats.FencedWrites
 		total.MaxTakeover = max(total.MaxTakeover, r.Stats.MaxTakeover)
+		total.TakeoversChecked += r.Stats.TakeoversChecked
 	}
-	t.Logf("%d seeds × %v: %d elections, %d failovers (max %v), %d crashes, %d pauses, "+
-		"%d fenced writes", n, dur, total.Elections, total.Failovers, total.MaxTakeover,
-		total.Crashes, total.Pauses, total.FencedWrites)
-	if total.Elections == 0 || total.Failovers == 0 || total.FencedWrites == 0 {
+	t.Logf("%d seeds × %v: %d elections, %d failovers (max %v, %d held to the bound), "+
+		"%d crashes, %d pauses, %d fenced writes", n, dur, total.Elections, total.Failovers,
+		total.MaxTakeover, total.TakeoversChecked, total.Crashes, total.Pauses,
+		total.FencedWrites)
+	if total.Elections == 0 || total.TakeoversChecked == 0 || total.FencedWrites == 0 {
 		t.Errorf("the sweep exercised too little: %+v", total)
 	}
 }
