@@ -46,10 +46,12 @@ func (r *results) markdown() []byte {
 		w("**Measurements that failed in this run:** %s", strings.Join(r.errs, "; "))
 	}
 
+	r.writeHeadlines(w)
 	r.writeRoundTrips(w)
 	r.writeFailover(w)
 	r.writeHandover(w)
 	r.writeCost(w)
+	r.writeReasons(w)
 	r.writeMethod(w)
 	return b.Bytes()
 }
@@ -101,10 +103,10 @@ func (r *results) writeHandover(w writer) {
 	w("")
 	w("## Handover after a graceful resignation")
 	w("")
-	w("Three candidates; the leader resigns the way the library offers and the time to "+
-		"the next leader is measured. *Settled*: the new leader waits %v before resigning "+
-		"in turn, so the others have long been waiting. *Back to back*: the new leader "+
-		"resigns as soon as it is elected.", r.opts.settle)
+	w("Three candidates; the leader resigns the way the library offers, and the time "+
+		"to the next election is measured, whoever wins it. *Settled*: each new leader "+
+		"waits %v before resigning in turn, so the others have long been waiting. "+
+		"*Back to back*: each new leader resigns as soon as it is elected.", r.opts.settle)
 	w("")
 	w("| system | heartbeat | mode | handovers | p50 | p99 | p50 / heartbeat | " +
 		"p99 / heartbeat |")

@@ -17,9 +17,9 @@ type series struct {
 
 // Chart geometry, in SVG user units.
 const (
-	chartW, chartH                   = 760, 400
-	plotL, plotR, plotT, plotB       = 70, 590, 40, 340
-	legendX                          = 605
+	chartW, chartH                   = 900, 400
+	plotL, plotR, plotT, plotB       = 70, 600, 40, 340
+	legendX                          = 620
 	tickCount                        = 5
 	dotRadius                        = 2.5
 	lineWidth                        = 2
@@ -77,6 +77,12 @@ func drawAxes(b *bytes.Buffer, xmax float64, px, py func(float64) float64) {
 			plotL, py(y), plotR, py(y))
 		fmt.Fprintf(b, `<text x="%d" y="%.1f" font-size="%d" text-anchor="end">`+
 			`%.0f%%</text>`+"\n", plotL-6, py(y)+4, labelSize, y*100)
+	}
+	if xmax >= 1 {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#888" `+
+			`stroke-dasharray="5,4"/>`+"\n", px(1), plotT, px(1), plotB)
+		fmt.Fprintf(b, `<text x="%.1f" y="%d" font-size="%d" fill="#555">one lease</text>`+
+			"\n", px(1)+4, plotT+14, labelSize-1)
 	}
 	fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" `+
 		`stroke="#333"/>`+"\n", plotL, plotT, plotR-plotL, plotB-plotT)
