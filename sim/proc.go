@@ -111,14 +111,9 @@ func (w *world) boot(p *proc) {
 			p.offset = w.uniform(-b, b)
 		}
 	}
-	m, err := election.NewMachine(w.el, p.id, election.MachineOptions{
-		Priority:      p.priority,
-		MaxClockSkew:  w.cfg.MaxClockSkew,
-		ResignHoldoff: w.cfg.ResignHoldoff,
-		Flaws:         w.cfg.Flaws,
-	})
+	m, err := election.NewMachine(w.el, p.id, w.machineOptions(p.priority))
 	if err != nil {
-		// Ids are generated and options validated, so this is a bug here.
+		// start checked these options with a valid id: unreachable.
 		panic(fmt.Sprintf("sim: NewMachine: %v", err))
 	}
 	p.m = m
@@ -126,6 +121,16 @@ func (w *world) boot(p *proc) {
 		p.offset)
 	w.wake(p, w.now)
 	w.at(w.now+w.uniform(0, w.cfg.FenceInterval), p.idx, func() { w.workTick(p) })
+}
+
+// machineOptions returns the options of every Machine of the run.
+func (w *world) machineOptions(priority int32) election.MachineOptions {
+	return election.MachineOptions{
+		Priority:      priority,
+		MaxClockSkew:  w.cfg.MaxClockSkew,
+		ResignHoldoff: w.cfg.ResignHoldoff,
+		Flaws:         w.cfg.Flaws,
+	}
 }
 
 // wake asks for a cycle of p at true instant t, unless one is due sooner.

@@ -106,7 +106,9 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	w := newWorld(cfg)
-	w.start()
+	if err := w.start(); err != nil {
+		return nil, err
+	}
 	w.run()
 	return w.finish(), nil
 }
@@ -142,16 +144,19 @@ func newWorld(cfg Config) *world {
 	return w
 }
 
-// start writes the initial config and boots every process within the
-// first 100 ms.
-func (w *world) start() {
+// start checks that the Machines accept the options, writes the initial
+// config and boots every process within the first 100 ms.
+func (w *world) start() error {
+	if _, err := election.NewMachine(w.el, w.procs[0].id, w.machineOptions(0)); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
 	w.admin.lease = w.cfg.Lease
 	tr := w.db.CreateTransaction()
 	if err := w.el.Initialize(tr, w.electionConfig(w.cfg.Lease)); err != nil {
-		panic(fmt.Sprintf("sim: initializing: %v", err)) // validated config
+		return fmt.Errorf("%w: initial election config: %w", ErrInvalidConfig, err)
 	}
 	if err := w.commit(adminID, tr); err != nil {
-		panic(fmt.Sprintf("sim: initializing: %v", err))
+		return fmt.Errorf("sim: initializing the election: %w", err)
 	}
 	for _, p := range w.procs {
 		w.at(w.uniform(0, 100*time.Millisecond), -1, func() { w.boot(p) })
@@ -159,6 +164,7 @@ func (w *world) start() {
 	if kinds := w.discrete(); len(kinds) > 0 {
 		w.scheduleChaos(kinds)
 	}
+	return nil
 }
 
 // finish closes what is open, runs the end-of-run checks and builds the

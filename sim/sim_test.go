@@ -166,6 +166,24 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 
+	// Runs share no state: concurrent runs of one seed agree too.
+	hashes := make(chan string, 4)
+	for range 4 {
+		go func() {
+			r, err := sim.Run(cfg)
+			if err != nil {
+				hashes <- err.Error()
+				return
+			}
+			hashes <- r.Hash
+		}()
+	}
+	for range 4 {
+		if h := <-hashes; h != a.Hash {
+			t.Errorf("concurrent run: hash %s, want %s", h, a.Hash)
+		}
+	}
+
 	seen := map[string]int64{a.Hash: 42}
 	for seed := int64(1); seed <= 5; seed++ {
 		cfg.Seed = seed
