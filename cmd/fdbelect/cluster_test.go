@@ -250,6 +250,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"nosuch"}, `unknown command "nosuch"`},
 		{[]string{"resign"}, "resign needs --id"},
 		{[]string{"config", "set"}, "needs at least one of"},
+		{[]string{"config", "frob"}, `unknown config command "frob"`},
 		{[]string{"config", "init", "--lease", "1s", "--heartbeat", "2s"}, "heartbeat"},
 		{[]string{"run", "--id", "a"}, "needs a command after --"},
 		{[]string{"run", "--id", "a", "prog"}, "put the command after --"},

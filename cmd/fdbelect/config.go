@@ -25,7 +25,14 @@ new config from its next transaction.`,
 		Example: `  fdbelect config init --election billing --lease 5s
   fdbelect config get --election billing
   fdbelect config set --election billing --lease 20s --heartbeat 5s`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("unknown config command %q (want get, set or init)",
+					args[0])
+			}
+			return cmd.Help()
+		},
 	}
 	cmd.AddCommand(a.configGetCommand(), a.configSetCommand(), a.configInitCommand())
 	return cmd
