@@ -109,6 +109,10 @@ func (d *demo) summarize() demoSummary {
 	if len(terms) > 0 && lastEnd.Before(stopAt) {
 		s.Leaderless += toMS(stopAt.Sub(lastEnd))
 	}
+	// Crash and resign, the two takeovers the demo is about, are always
+	// reported, with a zero count when they did not happen.
+	s.Takeover[causeCrashed] = takeoverStats{}
+	s.Takeover[causeResign] = takeoverStats{}
 	for cause, g := range gaps {
 		if cause != causeStart {
 			s.Takeover[cause] = stats(g)
@@ -167,14 +171,15 @@ func printSummary(w io.Writer, s demoSummary) {
 	causes := []string{causeCrashed, causeResign, causePause, causeHandoff, causeOther}
 	for _, cause := range causes {
 		st, ok := s.Takeover[cause]
-		if !ok {
+		switch {
+		case !ok:
+			continue
+		case st.Count == 0:
+			fmt.Fprintf(w, "  after %-8s none\n", cause)
 			continue
 		}
 		fmt.Fprintf(w, "  after %-8s n=%-3d p50 %-8s p99 %-8s max %s\n", cause, st.Count,
 			ms(st.P50MS), ms(st.P99MS), ms(st.MaxMS))
-	}
-	if len(s.Takeover) == 0 {
-		fmt.Fprintln(w, "  no takeovers")
 	}
 	fmt.Fprintf(w, "  total time without a leader: %s of %s\n", ms(s.Leaderless),
 		ms(float64(s.DurationMS)))
