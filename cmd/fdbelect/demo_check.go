@@ -106,9 +106,9 @@ func (k *demoCheck) verdict() (int, demoVerdict) {
 			"at most one process believes it leads at any instant",
 			"ballots strictly increase across leader record writes",
 			"fenced writes commit only under their writer's leadership " +
-				"(" + itoa(st.FencedWrites) + " checked)",
+				"(checked: " + itoa(st.FencedWrites) + ")",
 			"a live candidate takes over within lease + heartbeat + skew after a crash " +
-				"(" + itoa(st.Failovers) + " failovers)",
+				"(failovers: " + itoa(st.Failovers) + ")",
 			"claims come from live registered candidates; registrations are not lost",
 		},
 		Violations: []string{},
