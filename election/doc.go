@@ -162,11 +162,13 @@
 // the excess. Do stays safe even then: a fenced transaction commits only
 // if the leader record still names its process at commit time.
 //
-// Lease changes take effect at the next refresh. A follower waits for the
-// longest lease it has seen in the config, but one that started after the
-// lease was shortened knows only the new value; shorten a lease in steps
-// no larger than the heartbeat interval, or accept a brief window in
-// which a stalled leader's old, longer lease is not honoured.
+// Lease changes take effect at the next refresh. The leader record does not
+// store its lease, so a follower waits for the longest lease it has seen in
+// the config or, if longer, the lease the record implies (how far its
+// expiry was ahead of the follower's wall clock when first seen), capped at
+// ten times the config's lease. Shortening a lease by more than a factor of
+// ten in one step can therefore let a process take over a stalled leader
+// that still acts on the old lease: shorten in steps.
 //
 // # Concurrency
 //

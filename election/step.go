@@ -119,6 +119,7 @@ type observation struct {
 	stamp     tuple.Versionstamp
 	expiry    time.Time
 	since     time.Duration // monotonic reading when first seen
+	wallSeen  time.Time     // wall reading when first seen
 	sawChange bool          // seen replacing a record observed before
 }
 

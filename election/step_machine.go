@@ -193,7 +193,8 @@ func (m *Machine) Observe(l *LeaderState, seen Reading) {
 	if m.obs.matches(l) {
 		return
 	}
-	o := observation{known: true, since: seen.Mono, sawChange: m.obs.known}
+	o := observation{known: true, since: seen.Mono, wallSeen: seen.Wall,
+		sawChange: m.obs.known}
 	if l != nil {
 		o.ballot, o.leaderID, o.stamp, o.expiry = l.Ballot, l.LeaderID, l.Versionstamp,
 			l.LeaseExpiry
@@ -214,7 +215,7 @@ func (m *Machine) observeConfig(c *Config) {
 // now. Two rules allow it:
 //
 //   - the record has stayed the same for a whole lease on this process's
-//     monotonic clock (the longest lease seen, in case the config shrank);
+//     monotonic clock;
 //   - the record was already there when first seen (the process did not
 //     watch it being written) and its expiry has passed by more than
 //     MaxClockSkew on this process's wall clock.
@@ -222,14 +223,34 @@ func (m *Machine) observeConfig(c *Config) {
 // A process that watched the record being written always has the first,
 // clock-free rule, so a wall clock far ahead of the others cannot shorten
 // its wait.
+//
+// The lease of the first rule is the longest the process has seen in the
+// config, or the lease the record itself implies if that is longer: the
+// time its expiry was ahead of this process's wall clock when first seen.
+// The record does not store its lease, and after the config's lease was
+// cut a process that never saw the old value would otherwise wait only the
+// new one while the holder still acts on the old. The implied lease only
+// ever lengthens the wait, and is capped at maxImpliedLeases times the
+// known lease so that a holder whose wall clock runs far ahead cannot
+// block a takeover indefinitely.
 func (m *Machine) takeoverAt(now Reading) time.Duration {
-	at := m.obs.since + m.maxLease
+	wait := m.maxLease
+	if implied := m.obs.expiry.Sub(m.obs.wallSeen); implied > wait {
+		wait = min(implied, maxImpliedLeases*m.maxLease)
+	}
+	at := m.obs.since + wait
 	if !m.obs.sawChange {
 		wallAt := now.Mono + m.obs.expiry.Add(m.opts.MaxClockSkew).Sub(now.Wall)
 		at = min(at, wallAt)
 	}
 	return at
 }
+
+// maxImpliedLeases caps the lease a record may imply, as a multiple of the
+// longest lease seen in the config. Shortening a lease by more than this
+// factor in one step can let a process take over a stalled holder that
+// still acts on the old lease; shorten in steps instead.
+const maxImpliedLeases = 10
 
 // NextWake returns the monotonic instant at which the driver should run the
 // next cycle even if nothing wakes it earlier (a watch, a request): the
@@ -240,6 +261,10 @@ func (m *Machine) NextWake(now Reading) time.Duration {
 		return now.Mono
 	}
 	wake := m.lastCycle + m.cfg.HeartbeatInterval
+	if !m.cfg.Enabled || m.superseded || !m.registered {
+		// Nothing to take over or refresh: check back once a heartbeat.
+		return max(wake, now.Mono)
+	}
 	if m.lead.active {
 		wake = min(wake, m.lead.deadline)
 	}

@@ -294,3 +294,35 @@ func TestMachineDeadCandidateDoesNotClaim(t *testing.T) {
 		}
 	}
 }
+
+func TestMachineHonoursALeaseLongerThanTheConfigs(t *testing.T) {
+	// The config's lease was cut from 30s to 10s before this process
+	// started; the holder's record still carries the 30s lease.
+	m := newStepMachine(t, 0, election.Flaws{})
+	rec := other(7, 0)
+	rec.LeaseExpiry = stepEpoch.Add(30 * time.Second)
+
+	seen := at(time.Second) // implied lease: 29s from first sight
+	m.Decide(snap(seen, rec), seen, seen, election.Request{})
+	if p := decide(m, at(29*time.Second), rec, election.Request{}); p.Action == election.ActClaim {
+		t.Fatalf("took over at 29s a record whose 30s lease runs until 30s")
+	}
+	if p := decide(m, at(30*time.Second+stepSkew), rec, election.Request{}); p.Action != election.ActClaim {
+		t.Fatalf("after the implied lease: %v (%s); want claim", p.Action, p.Reason)
+	}
+}
+
+func TestMachineWaitsAHeartbeatWhileDisabled(t *testing.T) {
+	m := newStepMachine(t, 0, election.Flaws{})
+	disabled := stepCfg
+	disabled.Enabled = false
+	now := at(time.Minute) // long after the record's lease
+	s := snap(now, other(7, 0))
+	s.Config = &disabled
+	p := m.Decide(s, now, now, election.Request{})
+	m.Finish(p, nil, now)
+	if wake := m.NextWake(now); wake < now.Mono+stepCfg.HeartbeatInterval {
+		t.Errorf("NextWake = %v after a cycle at %v; want a heartbeat later, not a busy loop",
+			wake, now.Mono)
+	}
+}

@@ -71,7 +71,7 @@ func (m *Machine) write(tr kv.Transaction, plan Plan) error {
 	}
 
 	if plan.Leader != nil {
-		if err := m.conflictOnDecision(tr); err != nil {
+		if err := m.conflictOnDecision(tr, plan); err != nil {
 			return err
 		}
 		if plan.Action == ActResign && m.opts.Flaws.ResetBallotOnResign {
@@ -122,14 +122,23 @@ func (m *Machine) heartbeat(tr kv.Transaction, plan Plan) error {
 }
 
 // conflictOnDecision makes a leader-record write depend on the records the
-// decision read: the config, the leader record, this candidate's record and
-// the handoff request.
-func (m *Machine) conflictOnDecision(tr kv.Transaction) error {
-	cand, err := m.el.CandidateKey(m.id)
-	if err != nil {
-		return err
+// decision read: the config, the leader record, this candidate's record,
+// the handoff request and, for a handoff, the target's candidate record (so
+// a target that re-registers meanwhile is not handed a dead incarnation).
+func (m *Machine) conflictOnDecision(tr kv.Transaction, plan Plan) error {
+	keys := [][]byte{m.el.ConfigKey(), m.el.LeaderKey(), m.el.HandoffKey()}
+	ids := []string{m.id}
+	if plan.Action == ActHandoff {
+		ids = append(ids, plan.Leader.LeaderID)
 	}
-	for _, k := range [][]byte{m.el.ConfigKey(), m.el.LeaderKey(), cand, m.el.HandoffKey()} {
+	for _, id := range ids {
+		k, err := m.el.CandidateKey(id)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
 		if err := tr.AddReadConflictKey(k); err != nil {
 			return err
 		}

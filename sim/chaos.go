@@ -172,8 +172,7 @@ func (w *world) changePriority(p *proc) {
 }
 
 // changeConfig disables elections for a while, keeping the lease, or sets
-// the lease to half, once or twice the configured one (never shorter than
-// the current lease with NoLeaseCuts).
+// the lease to half, once or twice the configured one.
 func (w *world) changeConfig() {
 	if w.admin.disabled || w.admin.busy {
 		return
@@ -188,10 +187,7 @@ func (w *world) changeConfig() {
 		// is stale when elections come back.
 		off = w.uniform(cfg.HeartbeatInterval, 5*cfg.CandidateTimeout/2)
 	default:
-		next := []time.Duration{w.cfg.Lease / 2, w.cfg.Lease, 2 * w.cfg.Lease}[w.rng.IntN(3)]
-		if next >= lease || !w.cfg.NoLeaseCuts {
-			lease = next
-		}
+		lease = []time.Duration{w.cfg.Lease / 2, w.cfg.Lease, 2 * w.cfg.Lease}[w.rng.IntN(3)]
 		cfg = w.electionConfig(lease)
 	}
 	w.admin.lease = lease

@@ -87,13 +87,6 @@ type Config struct {
 
 	// ResignHoldoff is passed to every Machine.
 	ResignHoldoff time.Duration
-
-	// NoLeaseCuts keeps config changes from shortening the lease; they
-	// still disable elections and lengthen the lease. A lease cut exposes
-	// a takeover bug of election.Machine (see the package tests'
-	// TestMachineFindings); sweeps that must pass set this until it is
-	// fixed.
-	NoLeaseCuts bool
 }
 
 // DefaultConfig returns a run of five electors for one virtual minute, on a

@@ -95,11 +95,4 @@
 // from one candidate timeout before the crash until the bound, and no
 // config change happened meanwhile; Stats.TakeoversChecked says how many
 // were held to it.
-//
-// A config change that shortens the lease exposes a takeover bug of
-// election.Machine: a process that has only seen the short lease waits
-// only that long before taking over a record written under the long one.
-// Config.NoLeaseCuts keeps config changes from shortening the lease, and
-// the package's sweeps set it until the Machine is fixed; the test
-// TestMachineFindings replays seeds that show the bug.
 package sim
