@@ -296,18 +296,19 @@ func TestMachineDeadCandidateDoesNotClaim(t *testing.T) {
 }
 
 func TestMachineHonoursALeaseLongerThanTheConfigs(t *testing.T) {
-	// The config's lease was cut from 30s to 10s before this process
-	// started; the holder's record still carries the 30s lease.
+	// The config's lease was cut from 30s to 10s; this process has seen
+	// only the 10s config. It watches the holder write a record at 1s under
+	// the old 30s lease.
 	m := newStepMachine(t, 0, election.Flaws{})
-	rec := other(7, 0)
-	rec.LeaseExpiry = stepEpoch.Add(30 * time.Second)
+	decide(m, at(0), other(6, -time.Second), election.Request{})
+	rec := other(7, time.Second)
+	rec.LeaseExpiry = stepEpoch.Add(31 * time.Second)
+	decide(m, at(time.Second), rec, election.Request{})
 
-	seen := at(time.Second) // implied lease: 29s from first sight
-	m.Decide(snap(seen, rec), seen, seen, election.Request{})
 	if p := decide(m, at(29*time.Second), rec, election.Request{}); p.Action == election.ActClaim {
-		t.Fatalf("took over at 29s a record whose 30s lease runs until 30s")
+		t.Fatal("took over at 29s a record whose 30s lease runs until 31s")
 	}
-	if p := decide(m, at(30*time.Second+stepSkew), rec, election.Request{}); p.Action != election.ActClaim {
+	if p := decide(m, at(31*time.Second), rec, election.Request{}); p.Action != election.ActClaim {
 		t.Fatalf("after the implied lease: %v (%s); want claim", p.Action, p.Reason)
 	}
 }

@@ -47,8 +47,11 @@ type DB struct {
 
 var _ kv.Database = (*DB)(nil)
 
-// New returns an empty database configured by opts. Negative latencies are
-// treated as zero and fault rates are clamped to [0, 1].
+// New returns an empty database configured by opts. It never fails:
+// negative latencies are treated as zero, fault rates are clamped to
+// [0, 1] (and, if they add up to more than 1, the later ones in the order
+// conflict, too old, unknown before, unknown after get what is left).
+// Options.Validate reports such corrections.
 func New(opts Options) *DB {
 	if opts.Clock == nil {
 		opts.Clock = clock.NewReal()
@@ -57,7 +60,10 @@ func New(opts Options) *DB {
 	opts.CommitLatency = max(opts.CommitLatency, 0)
 	for _, r := range []*float64{&opts.ConflictRate, &opts.TooOldRate,
 		&opts.UnknownBeforeRate, &opts.UnknownAfterRate} {
-		*r = min(max(*r, 0), 1)
+		if !(*r > 0) { // also NaN
+			*r = 0
+		}
+		*r = min(*r, 1)
 	}
 
 	seed := uint64(opts.Seed)

@@ -277,3 +277,31 @@ func TestUnknownAfterFailsFutures(t *testing.T) {
 		t.Errorf("k = %q, want v: the commit applied", got)
 	}
 }
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		opts memkv.Options
+		ok   bool
+	}{
+		{"zero", memkv.Options{}, true},
+		{"rates", memkv.Options{ConflictRate: 0.5, UnknownAfterRate: 0.5}, true},
+		{"negative latency", memkv.Options{ReadLatency: -1}, false},
+		{"rate above one", memkv.Options{TooOldRate: 1.5}, false},
+		{"negative rate", memkv.Options{ConflictRate: -0.1}, false},
+		{"sum above one", memkv.Options{ConflictRate: 0.6, UnknownBeforeRate: 0.6}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.opts.Validate()
+			if (err == nil) != tt.ok {
+				t.Errorf("Validate = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && !errors.Is(err, memkv.ErrInvalidOptions) {
+				t.Errorf("Validate = %v, want it to wrap ErrInvalidOptions", err)
+			}
+			db := memkv.New(tt.opts) // accepted anyway
+			set(t, db, "k", "v")
+		})
+	}
+}

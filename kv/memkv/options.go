@@ -1,6 +1,7 @@
 package memkv
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/fdbelect/fdbelect/clock"
@@ -52,6 +53,35 @@ type Options struct {
 	// It must not call back into the DB, or it deadlocks. CommitInfo and its
 	// slices may be kept; they are not reused.
 	OnCommit func(CommitInfo)
+}
+
+// Validate reports options that New would have to correct: a negative
+// latency, a fault rate outside [0, 1], or rates that add up to more than 1.
+// New accepts such options anyway, clamping them.
+func (o Options) Validate() error {
+	if o.ReadLatency < 0 || o.CommitLatency < 0 {
+		return fmt.Errorf("%w: negative latency (read %v, commit %v)",
+			ErrInvalidOptions, o.ReadLatency, o.CommitLatency)
+	}
+	sum := 0.0
+	for _, r := range []struct {
+		name string
+		rate float64
+	}{
+		{"ConflictRate", o.ConflictRate},
+		{"TooOldRate", o.TooOldRate},
+		{"UnknownBeforeRate", o.UnknownBeforeRate},
+		{"UnknownAfterRate", o.UnknownAfterRate},
+	} {
+		if !(r.rate >= 0 && r.rate <= 1) {
+			return fmt.Errorf("%w: %s %v outside [0, 1]", ErrInvalidOptions, r.name, r.rate)
+		}
+		sum += r.rate
+	}
+	if sum > 1 {
+		return fmt.Errorf("%w: fault rates add up to %v, more than 1", ErrInvalidOptions, sum)
+	}
+	return nil
 }
 
 // Fault is an outcome injected into a commit.
