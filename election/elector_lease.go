@@ -117,15 +117,11 @@ func (e *Elector) observe() {
 	e.events.push(Event{Kind: LeaderChanged, Leader: l, HasLeader: ok, At: e.clk.Now()}, nil)
 }
 
-// demotionReason names why a plan ended leadership, if it did.
+// demotionReason names why a plan ended leadership: the decision's own
+// reason, or the lease deadline when the decision did not end it.
 func demotionReason(plan Plan) string {
-	switch plan.Action {
-	case ActResign:
-		return "resigned"
-	case ActHandoff:
-		return "handed over"
-	case ActNone, ActRequestHandoff:
-		return plan.Reason
+	if plan.Lost != "" {
+		return plan.Lost
 	}
 	return "lease deadline passed"
 }

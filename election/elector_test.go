@@ -443,3 +443,64 @@ func TestElectorInitializesAndWaitsForConfig(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+func TestElectorOperatorResignIsReported(t *testing.T) {
+	c := newCluster(t, testLease, memkv.Options{})
+	a := c.start("a", election.ElectorOptions{ResignHoldoff: time.Minute})
+	c.waitFor("a to lead", a.e.IsLeader)
+	b := c.start("b", election.ElectorOptions{})
+	c.waitFor("b to follow", func() bool { _, ok := b.e.Leader(); return ok })
+
+	// An operator vacates the record from outside, as `fdbelect resign`.
+	err := c.db.Transact(context.Background(), func(tr kv.Transaction) error {
+		_, err := c.el.ResignLeadership(tr, "a")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("b to lead", b.e.IsLeader)
+	c.waitFor("a's demotion", func() bool {
+		for _, iv := range c.rec.snapshot() {
+			if iv.id == "a" && iv.closed {
+				return true
+			}
+		}
+		return false
+	})
+	// a notices either the vacancy or b's claim, whichever it reads first.
+	for _, iv := range c.rec.snapshot() {
+		if iv.id == "a" && iv.reason != "leader record vacated" &&
+			iv.reason != "record taken over by b" {
+			t.Errorf("a demoted with reason %q; want the vacancy or b's takeover", iv.reason)
+		}
+	}
+	c.stopMember(a)
+	c.stopMember(b)
+	c.rec.checkNoOverlap(t)
+}
+
+func TestElectorResignedHighPriorityStaysOff(t *testing.T) {
+	c := newCluster(t, testLease, memkv.Options{})
+	low := c.start("low", election.ElectorOptions{Priority: 1})
+	c.waitFor("low to lead", low.e.IsLeader)
+	high := c.start("high", election.ElectorOptions{Priority: 9, ResignHoldoff: time.Minute})
+	c.waitFor("high to take over", high.e.IsLeader)
+
+	if err := high.e.Resign(context.Background()); err != nil {
+		t.Fatalf("Resign: %v", err)
+	}
+	c.waitFor("low to lead again", low.e.IsLeader)
+
+	// Within its hold-off the resigned candidate must not preempt back.
+	start := c.vtime()
+	c.waitFor("two heartbeats to pass", func() bool {
+		return c.vtime()-start > 2*testLease.HeartbeatInterval
+	})
+	if high.e.IsLeader() || !low.e.IsLeader() {
+		t.Errorf("leadership went back to the resigned candidate within its hold-off")
+	}
+	c.stopMember(high)
+	c.stopMember(low)
+	c.rec.checkNoOverlap(t)
+}

@@ -108,6 +108,10 @@ type Plan struct {
 
 	// Reason says in a few words why the Machine chose the action.
 	Reason string
+
+	// Lost says why this decision ended the process's leadership; it is
+	// empty when the process did not lead or still does.
+	Lost string
 }
 
 // observation is what this process has seen of the leader record, measured

@@ -18,28 +18,22 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 
 	switch {
 	case snap.Config == nil:
-		m.Demote()
-		return plan.because("not initialized")
+		return m.lose(plan, "not initialized")
 	case !snap.Config.Enabled:
-		m.Demote()
-		return plan.because("elections disabled")
+		return m.lose(plan, "elections disabled")
 	case m.superseded:
-		return plan.because("superseded by another incarnation")
+		return m.lose(plan, "superseded by another incarnation")
 	case 2*m.opts.MaxClockSkew >= snap.Config.LeaseDuration:
-		m.Demote()
-		return plan.because("lease too short for MaxClockSkew")
+		return m.lose(plan, "lease too short for MaxClockSkew")
 	case !m.registered:
-		m.Demote()
 		plan.Action = ActRegister
-		return plan.because("not registered")
+		return m.lose(plan, "not registered")
 	case snap.Candidate == nil:
-		m.Demote()
 		plan.Action = ActRegister
-		return plan.because("candidate record missing")
+		return m.lose(plan, "candidate record missing")
 	case snap.Candidate.Versionstamp != m.stamp:
-		m.Demote()
 		m.superseded = true
-		return plan.because("candidate record belongs to another incarnation")
+		return m.lose(plan, "candidate record belongs to another incarnation")
 	}
 
 	plan.Heartbeat = true
@@ -47,8 +41,7 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 		!snap.Candidate.Alive(start.Wall, snap.Config.CandidateTimeout) && !m.mine(snap.Leader) {
 		// Our stored heartbeat is stale (a long pause): others may already
 		// count us dead. Heartbeat now and campaign from the next cycle.
-		m.Demote()
-		return plan.because("own heartbeat stale")
+		return m.lose(plan, "own heartbeat stale")
 	}
 	switch l := snap.Leader; {
 	case m.mine(l):
@@ -71,8 +64,8 @@ func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
 			vacant.Ballot = 0
 		}
 		plan.Action, plan.Leader = ActResign, &vacant
-		m.Demote() // stop acting before the vacancy can commit
-		return plan.because("resignation requested")
+		// Stop acting before the vacancy can commit.
+		return m.lose(plan, "resigned")
 	}
 	if target := m.handoffTarget(snap, req, plan.Start.Wall); target != nil {
 		next := LeaderState{
@@ -84,8 +77,8 @@ func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
 		}
 		plan.Action, plan.Leader = ActHandoff, &next
 		plan.ClearHandoff = snap.Handoff != nil
-		m.Demote() // stop acting before the new holder can see its record
-		return plan.because("handing over to " + target.ProcessID)
+		// Stop acting before the new holder can see its record.
+		return m.lose(plan, "handed over to "+target.ProcessID)
 	}
 	if snap.Handoff != nil {
 		// A request that cannot be honoured (dead or gone requester, no
@@ -127,9 +120,7 @@ func (m *Machine) handoffTarget(snap Snapshot, req Request, now time.Time) *Cand
 // decideVacant handles an absent or vacant record: claim it, unless this
 // process resigned a moment ago.
 func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading) Plan {
-	if m.lead.active {
-		m.Demote()
-	}
+	plan = m.lose(plan, "leader record vacated")
 	if seen.Mono < m.holdUntil {
 		return plan.because("holding off after resigning")
 	}
@@ -142,10 +133,7 @@ func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading) Plan {
 func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading) Plan {
 	l, cfg := snap.Leader, snap.Config
 
-	if m.lead.active {
-		// Someone else's record replaced ours: our lease is gone.
-		m.Demote()
-	}
+	plan = m.lose(plan, "record taken over by "+l.LeaderID)
 	if m.opts.Flaws.WallClockTakeover {
 		if !plan.Start.Wall.Before(l.LeaseExpiry) {
 			return m.claim(snap, plan, "stored expiry passed (flaw: wall clock)")
@@ -157,7 +145,8 @@ func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading) Plan {
 		return m.claim(snap, plan, "higher priority (flaw: instant preemption)")
 	}
 
-	if cfg.AllowPreemption && m.opts.Priority > l.Priority && l.LeaderID != m.id {
+	if cfg.AllowPreemption && m.opts.Priority > l.Priority && l.LeaderID != m.id &&
+		seen.Mono >= m.holdUntil {
 		h := snap.Handoff
 		if h == nil || h.Priority < m.opts.Priority || h.RequesterID == m.id {
 			plan.Action = ActRequestHandoff
@@ -191,6 +180,16 @@ func (m *Machine) claim(snap Snapshot, plan Plan, why string) Plan {
 	if h := snap.Handoff; h != nil && h.RequesterID == m.id {
 		plan.ClearHandoff = true
 	}
+	return plan.because(why)
+}
+
+// lose ends leadership, if the process had it, recording why in the plan,
+// and explains the plan with the same words.
+func (m *Machine) lose(plan Plan, why string) Plan {
+	if m.lead.active {
+		plan.Lost = why
+	}
+	m.Demote()
 	return plan.because(why)
 }
 
