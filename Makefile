@@ -6,7 +6,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS        ?= ./...
 FUZZTIME    ?= 60s
 
-.PHONY: all test race lint fuzz demo
+.PHONY: all test race lint fuzz demo sim sim-ci bench
 
 all: lint test
 
@@ -36,3 +36,13 @@ fuzz:
 
 demo:
 	$(GO) run ./cmd/fdbelect demo
+
+# A long simulation sweep: 2000 seeds of five virtual minutes each, every
+# fault on. SIM_SEEDS, SIM_DURATION and SIM_FAULTS override it.
+sim:
+	SIM_SEEDS=$${SIM_SEEDS:-2000} SIM_DURATION=$${SIM_DURATION:-5m} \
+		$(GO) test -count=1 -run 'TestSweep$$' -timeout 2h -v ./sim | tail -3
+
+# The bounded, seeded sweep CI runs besides the race-detector suite.
+sim-ci:
+	SIM_SEEDS=300 $(GO) test -count=1 -run 'TestSweep$$|TestNegative' ./sim
