@@ -136,8 +136,8 @@ func (r *results) writeCost(w writer) {
 	w("")
 	w("## Cost")
 	w("")
-	w("One cycle (heartbeat and refresh of the leader, one transaction) on kv/memkv " +
-		"without latency, by `testing.Benchmark`:")
+	w("One cycle (heartbeat and refresh of the leader, one transaction) on kv/memkv "+
+		"without latency, by `testing.Benchmark`, median of %d runs:", costRounds)
 	w("")
 	w("| cycle | registered candidates | ns/op | allocs/op | B/op |")
 	w("|---|---:|---:|---:|---:|")

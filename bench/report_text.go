@@ -101,7 +101,7 @@ func (r *results) writeReasons(w writer) {
 		"heartbeat after resigning (the resign hold-off), so that another candidate " +
 		"takes over. When all three candidates have resigned within one heartbeat, " +
 		"everyone is holding off and the next election waits for the first hold-off to " +
-		"end: that is the tail of about one heartbeat. A shorter ResignHoldoff removes " +
+		"end: that is the tail of a heartbeat or more. A shorter ResignHoldoff removes " +
 		"it at the price of the resigner possibly winning again at once. The poller's " +
 		"tail has the same cause (its resigner sits out three retry periods). etcd's " +
 		"new waiters are served by its 100 ms watch catch-up loop, which is its tail.")
