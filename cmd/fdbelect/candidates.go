@@ -32,12 +32,9 @@ candidates stay listed until "fdbelect evict" or a leader removes them.`,
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return showCandidates(cmd.Context(), db, el, output, a.now, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return showCandidates(cmd.Context(), db, el, output, a.now, a.stdout)
+			})
 		},
 	}
 	addOutputFlag(cmd, &output)

@@ -49,12 +49,9 @@ func (a *app) configGetCommand() *cobra.Command {
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return configGet(cmd.Context(), db, el, output, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return configGet(cmd.Context(), db, el, output, a.stdout)
+			})
 		},
 	}
 	addOutputFlag(cmd, &output)
@@ -141,14 +138,10 @@ one and a half times it, as the library derives them; add --heartbeat or
 				return usageError("config set needs at least one of --lease, --heartbeat, " +
 					"--candidate-timeout, --enabled, --allow-preemption")
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return configSet(cmd.Context(), db, el, func(c election.Config) election.Config {
-				return f.apply(cmd.Flags(), c)
-			}, a.stdout)
+			change := func(c election.Config) election.Config { return f.apply(cmd.Flags(), c) }
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return configSet(cmd.Context(), db, el, change, a.stdout)
+			})
 		},
 	}
 	f.add(cmd.Flags())
@@ -193,12 +186,9 @@ unless the election already has one, which it leaves unchanged.`,
 			if err := cfg.Validate(); err != nil {
 				return fmt.Errorf("%w: %w", errUsage, err)
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return configInit(cmd.Context(), db, el, cfg, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return configInit(cmd.Context(), db, el, cfg, a.stdout)
+			})
 		},
 	}
 	f.add(cmd.Flags())

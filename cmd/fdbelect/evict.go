@@ -23,12 +23,9 @@ timeout; evict is for elections whose processes are all gone.`,
 		Example: `  fdbelect evict --election billing`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return evict(cmd.Context(), db, el, a.now, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return evict(cmd.Context(), db, el, a.now, a.stdout)
+			})
 		},
 	}
 }

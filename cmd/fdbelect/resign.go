@@ -27,12 +27,9 @@ campaigns again later. resign fails if ID is not the leader.`,
 			if id == "" {
 				return usageError("resign needs --id")
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return resign(cmd.Context(), db, el, id, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return resign(cmd.Context(), db, el, id, a.stdout)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&id, "id", "", "id of the leader that should resign (required)")

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -152,16 +153,21 @@ func electionSubspace(name string) subspace.Subspace {
 	return subspace.Sub("fdbelect", name)
 }
 
-// connect opens the cluster and the election chosen by the shared flags.
-func (a *app) connect() (kv.Database, *election.Election, func(), error) {
+// withElection opens the cluster and the election chosen by the shared
+// flags, runs fn on them and closes the cluster.
+func (a *app) withElection(fn func(db kv.Database, el *election.Election) error) error {
 	if a.electionName == "" {
-		return nil, nil, nil, usageError("--election must not be empty")
+		return usageError("--election must not be empty")
+	}
+	if !utf8.ValidString(a.electionName) {
+		return usageError("--election must be valid UTF-8")
 	}
 	db, closeDB, err := a.open(a.clusterFile)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
-	return db, election.New(electionSubspace(a.electionName)), closeDB, nil
+	defer closeDB()
+	return fn(db, election.New(electionSubspace(a.electionName)))
 }
 
 // interruptible returns a context that ends at ctx's end or at the first

@@ -56,12 +56,9 @@ run logs the error and retries.`,
 			if err := o.validate(cmd); err != nil {
 				return err
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return a.supervise(cmd.Context(), db, el.Subspace(), o)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return a.supervise(cmd.Context(), db, el.Subspace(), o)
+			})
 		},
 	}
 	f := cmd.Flags()

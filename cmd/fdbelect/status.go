@@ -29,12 +29,9 @@ is only as accurate as the clocks of this machine and the leader agree.`,
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			return showStatus(cmd.Context(), db, el, a.electionName, output, a.now, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				return showStatus(cmd.Context(), db, el, a.electionName, output, a.now, a.stdout)
+			})
 		},
 	}
 	addOutputFlag(cmd, &output)

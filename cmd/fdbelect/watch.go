@@ -35,14 +35,11 @@ interrupted.`,
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			db, el, closeDB, err := a.connect()
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			ctx, release := a.interruptible(cmd.Context())
-			defer release()
-			return watchLeader(ctx, db, el, output, a.now, a.stdout)
+			return a.withElection(func(db kv.Database, el *election.Election) error {
+				ctx, release := a.interruptible(cmd.Context())
+				defer release()
+				return watchLeader(ctx, db, el, output, a.now, a.stdout)
+			})
 		},
 	}
 	addOutputFlag(cmd, &output)
