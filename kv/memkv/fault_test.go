@@ -301,7 +301,9 @@ func TestOptionsValidate(t *testing.T) {
 				t.Errorf("Validate = %v, want it to wrap ErrInvalidOptions", err)
 			}
 			db := memkv.New(tt.opts) // accepted anyway
-			set(t, db, "k", "v")
+			if v := get(t, db, "k"); v != nil {
+				t.Errorf("empty database holds k = %q", v)
+			}
 		})
 	}
 }
