@@ -69,7 +69,8 @@
 // # Faults and latency
 //
 // ReadLatency delays every read round trip: reads issued before waiting on
-// any of them share one. CommitLatency delays every commit with writes.
+// any of them share one, and a read answered from the transaction's own
+// writes needs none. CommitLatency delays every commit with writes.
 // The fault rates inject not_committed, transaction_too_old and
 // commit_unknown_result into commits that passed conflict checking, both
 // before applying (the commit is lost) and after (the commit applied, the
