@@ -2,6 +2,7 @@ package memkv
 
 import (
 	"bytes"
+	"unsafe"
 
 	"github.com/google/btree"
 )
@@ -99,7 +100,7 @@ func (s *store) put(key, val []byte, gone bool, v, horizon int64) {
 		// is seen by the conflict check until the window passes it.
 		it := &item{key: key, vers: []version{{at: v, val: val, gone: gone}}, wrote: v}
 		s.tree.ReplaceOrInsert(it)
-		s.index[string(key)] = it
+		s.index[keyString(key)] = it
 		s.records++
 		if gone {
 			s.tombs++
@@ -212,4 +213,13 @@ func (s *store) newer(begin, end []byte, v int64) bool {
 		return !hit
 	})
 	return hit
+}
+
+// keyString views an immutable stored key as a string without copying it.
+// Stored keys are never written after the commit that stores them.
+func keyString(key []byte) string {
+	if len(key) == 0 {
+		return ""
+	}
+	return unsafe.String(&key[0], len(key))
 }
