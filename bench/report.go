@@ -151,8 +151,9 @@ func (r *results) writeCost(w writer) {
 	}
 	if len(r.costs) == 2 && r.costs[0].nsPerOp > 0 {
 		w("")
-		w("Cost with %d candidates / cost with %d: **%.2f** (a cycle reads only its own "+
-			"candidate record, so the number of candidates does not enter it).",
+		w("Cost with %d candidates / cost with %d: **%.2f**. A cycle reads only its own "+
+			"candidate record, so the number of candidates does not enter it; a ratio "+
+			"away from 1 is the machine's noise.",
 			r.costs[1].candidates, r.costs[0].candidates,
 			float64(r.costs[1].nsPerOp)/float64(r.costs[0].nsPerOp))
 	}

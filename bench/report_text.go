@@ -81,10 +81,10 @@ func (r *results) writeReasons(w writer) {
 		"An etcd lease ends one TTL after the last keep-alive the server received, but " +
 		"the server revokes expired leases in a loop that runs every 500 ms, which " +
 		"spreads etcd's failovers up to half a second past the lease.")
-	w("- **Settled handover.** All three are notified rather than polled except the " +
-		"poller, whose followers find the released lock at their next poll (about half a " +
-		"poll interval on average). fdbelect's handover is the resignation commit, the " +
-		"watch firing, and the next candidate's cycle (a read and a commit).")
+	w("- **Settled handover.** fdbelect and etcd wake waiting candidates through " +
+		"watches; the poller's followers find the released lock only at their next poll " +
+		"(about half a poll interval on average). fdbelect's handover is the resignation " +
+		"commit, the watch firing, and the next candidate's cycle (a read and a commit).")
 	se, ss := etcd.settled.quantile(0.5), slow.settled.quantile(0.5)
 	if se < ss {
 		w("  In this run etcd's settled handover (p50 %.1f ms) beat fdbelect's with the "+

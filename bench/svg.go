@@ -82,7 +82,7 @@ func drawAxes(b *bytes.Buffer, xmax float64, px, py func(float64) float64) {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#888" `+
 			`stroke-dasharray="5,4"/>`+"\n", px(1), plotT, px(1), plotB)
 		fmt.Fprintf(b, `<text x="%.1f" y="%d" font-size="%d" fill="#555">one lease</text>`+
-			"\n", px(1)+4, plotT+14, labelSize-1)
+			"\n", px(1)+4, plotB-8, labelSize-1)
 	}
 	fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" `+
 		`stroke="#333"/>`+"\n", plotL, plotT, plotR-plotL, plotB-plotT)
