@@ -116,11 +116,7 @@ func (e *Elector) wait(ctx context.Context, w *watchSet, delay time.Duration) (*
 	now := e.reading()
 	d := delay
 	if d == 0 {
-		d = e.m.NextWake(now) - now.Mono
-		if cfg, ok := e.m.Config(); ok && d > 0 {
-			jit := time.Duration(e.rng.Float64() * heartbeatJit * float64(cfg.HeartbeatInterval))
-			d = max(d-jit, 0)
-		}
+		d = e.nextWake(now) - now.Mono
 	}
 	if d <= 0 {
 		return nil, ctx.Err()
@@ -139,6 +135,21 @@ func (e *Elector) wait(ctx context.Context, w *watchSet, delay time.Duration) (*
 		return nil, ctx.Err()
 	}
 	return nil, nil
+}
+
+// nextWake is the Machine's next wake-up, with the heartbeat brought
+// forward by a random jitter of up to heartbeatJit of the interval so that
+// electors started together spread out. Only the heartbeat moves: the end
+// of a lease, a takeover instant or the end of a hold-off stay exact.
+func (e *Elector) nextWake(now Reading) time.Duration {
+	wake := e.m.NextWake(now)
+	due, ok := e.m.HeartbeatDue()
+	cfg, _ := e.m.Config()
+	if !ok {
+		return wake
+	}
+	jit := time.Duration(e.rng.Float64() * heartbeatJit * float64(cfg.HeartbeatInterval))
+	return max(min(wake, due-jit), now.Mono)
 }
 
 // cycle runs one Machine cycle in a transaction, arms the watches, commits,

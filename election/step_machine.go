@@ -278,6 +278,16 @@ func (m *Machine) NextWake(now Reading) time.Duration {
 	return max(wake, now.Mono)
 }
 
+// HeartbeatDue returns the monotonic instant at which the next heartbeat is
+// due, one heartbeat interval after the start of the last committed cycle,
+// and false before the first cycle.
+func (m *Machine) HeartbeatDue() (time.Duration, bool) {
+	if m.cfg == nil || !m.cycled {
+		return 0, false
+	}
+	return m.lastCycle + m.cfg.HeartbeatInterval, true
+}
+
 // EvictDue reports whether the leader should scan for dead candidates: at
 // most once per candidate timeout.
 func (m *Machine) EvictDue(mono time.Duration) bool {

@@ -113,6 +113,7 @@ var (
 	ErrAccessedUnreadable  = NewError(CodeAccessedUnreadable)
 	ErrTransactionTimedOut = NewError(CodeTransactionTimedOut)
 	ErrCancelled           = NewError(CodeTransactionCancelled)
+	ErrOperationCancelled  = NewError(CodeOperationCancelled)
 	ErrTooManyWatches      = NewError(CodeTooManyWatches)
 )
 

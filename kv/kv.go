@@ -208,8 +208,11 @@ type FutureNil interface {
 	// waiting, for use in a select.
 	Ready() <-chan struct{}
 
-	// Cancel stops the watch; Get then returns transaction_cancelled (1025)
-	// unless it had already fired. Cancel is safe to call more than once.
+	// Cancel stops the watch; Get then returns operation_cancelled (1101)
+	// unless it had already fired, as a cancelled FoundationDB future does.
+	// (A watch whose transaction is reset or cancelled before it commits
+	// fails with transaction_cancelled, 1025.) Cancel is safe to call more
+	// than once.
 	Cancel()
 }
 

@@ -127,7 +127,8 @@ func testWatchFiresOnClear(e *env) {
 }
 
 // testWatchCancel checks that a cancelled watch fails with
-// transaction_cancelled (1025), that Cancel is safe twice, and that
+// operation_cancelled (1101), as a cancelled FoundationDB future does,
+// that Cancel is safe twice, and that
 // cancelling a watch that fired keeps its result.
 func testWatchCancel(e *env) {
 	e.set("k", "a")
@@ -141,8 +142,8 @@ func testWatchCancel(e *env) {
 	case <-time.After(watchFireWait):
 		e.t.Fatalf("cancelled watch did not become ready within %v", watchFireWait)
 	}
-	if err := w.Get(); !errors.Is(err, kv.ErrCancelled) {
-		e.t.Errorf("cancelled watch: got %v, want transaction_cancelled (1025)", err)
+	if err := w.Get(); !errors.Is(err, kv.ErrOperationCancelled) {
+		e.t.Errorf("cancelled watch: got %v, want operation_cancelled (1101)", err)
 	}
 
 	w = e.watch(e.key("k"))

@@ -183,9 +183,9 @@ func (w *watch) IsReady() bool {
 // Ready returns a channel closed when the watch has fired or failed.
 func (w *watch) Ready() <-chan struct{} { return w.ready }
 
-// Cancel stops the watch; Get then returns transaction_cancelled (1025).
+// Cancel stops the watch; Get then returns operation_cancelled (1101).
 func (w *watch) Cancel() {
 	w.db.mu.Lock()
 	defer w.db.mu.Unlock()
-	w.finishLocked(kv.NewError(kv.CodeTransactionCancelled))
+	w.finishLocked(kv.NewError(kv.CodeOperationCancelled))
 }

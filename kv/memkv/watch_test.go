@@ -123,8 +123,8 @@ func TestWatchFailures(t *testing.T) {
 	w = watchKey(t, db, "k")
 	w.Cancel()
 	w.Cancel()
-	if err := w.Get(); !errors.Is(err, kv.ErrCancelled) {
-		t.Errorf("cancelled watch = %v, want transaction_cancelled", err)
+	if err := w.Get(); !errors.Is(err, kv.ErrOperationCancelled) {
+		t.Errorf("cancelled watch = %v, want operation_cancelled", err)
 	}
 
 	tr = db.CreateTransaction()
