@@ -46,3 +46,9 @@ sim:
 # The bounded, seeded sweep CI runs besides the race-detector suite.
 sim-ci:
 	SIM_SEEDS=300 $(GO) test -count=1 -run 'TestSweep$$|TestNegative' ./sim
+
+# Side-by-side benchmarks with etcd and a client-go style poller, in their
+# own module under bench/; rewrites docs/BENCHMARKS.md and
+# docs/benchmarks-failover.svg (about three minutes).
+bench:
+	GO=$(GO) ./bench/run.sh
