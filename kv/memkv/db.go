@@ -42,7 +42,6 @@ type DB struct {
 	faults    *rand.Rand
 	watches   map[string][]*watch
 	nwatches  int
-	scratch   []kv.Range
 }
 
 var _ kv.Database = (*DB)(nil)
