@@ -95,7 +95,8 @@
 // prevents. A stored config that 0.11.0 would accept but that fails
 // Config.Validate (a zero duration, a heartbeat not below the lease, a
 // candidate timeout not above the heartbeat) is refused here with
-// ErrInvalidState rather than acted on.//
+// ErrInvalidState rather than acted on.
+//
 // # The Elector
 //
 // The recipe is a set of one-transaction building blocks; an Elector is the

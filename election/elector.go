@@ -46,6 +46,7 @@ type Elector struct {
 	rng      *rand.Rand
 	requests chan request
 	started  atomic.Bool
+	loopDone chan struct{} // closed when Run stops taking requests
 	done     chan struct{}
 
 	// mu guards the published view below, which IsLeader, Leader, Do and
@@ -55,6 +56,7 @@ type Elector struct {
 	term         uint64             // counts elections of this process
 	leaderCancel context.CancelFunc // cancels the current OnElected context
 	guardWake    chan struct{}      // tells the lease guard the deadline moved
+	startedAt    time.Duration      // monotonic time Run started
 	lastProgress time.Duration      // monotonic time of the last finished cycle
 	lastErr      error              // error of the last cycle, nil if it worked
 }
@@ -116,6 +118,7 @@ func NewElector(db kv.Database, ss subspace.Subspace, id string,
 		m:         m,
 		rng:       rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
 		requests:  make(chan request),
+		loopDone:  make(chan struct{}),
 		done:      make(chan struct{}),
 		guardWake: make(chan struct{}, 1),
 	}, nil
@@ -183,6 +186,11 @@ func (e *Elector) Healthy() error {
 	default:
 	}
 	if !e.pub.hasCfg {
+		// No config read yet: the first transaction may be stuck.
+		if since := e.clk.Mono() - e.startedAt; since > startupWedged {
+			return fmt.Errorf("%w: no config read after %v (last error: %v)", ErrWedged,
+				since, e.lastErr)
+		}
 		return e.lastErr
 	}
 	if since := e.clk.Mono() - e.lastProgress; since > 3*e.pub.cfg.HeartbeatInterval {
@@ -191,6 +199,10 @@ func (e *Elector) Healthy() error {
 	}
 	return nil
 }
+
+// startupWedged is how long Healthy tolerates a Run that has not yet read
+// the election's config.
+const startupWedged = 30 * time.Second
 
 // reading reads both clocks.
 func (e *Elector) reading() Reading {

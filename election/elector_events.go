@@ -37,8 +37,10 @@ type Event struct {
 	Kind EventKind
 
 	// Leader is the leader record behind the change. For Demoted it is the
-	// record that replaced ours, if one was seen; HasLeader is false when
-	// the election has no leader (absent or vacant record).
+	// record as this process last saw it before the change (its own, when
+	// it resigned or handed over); the LeaderChanged event that follows
+	// carries the new one. HasLeader is false when the record named no
+	// leader (absent or vacant).
 	Leader    LeaderState
 	HasLeader bool
 
@@ -108,8 +110,8 @@ func (q *eventQueue) push(ev Event, leaderCtx context.Context) {
 			q.missed = 0
 		default:
 			select {
-			case <-q.out:
-				q.missed++
+			case old := <-q.out:
+				q.missed += 1 + old.Missed
 			default:
 			}
 			continue

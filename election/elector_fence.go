@@ -60,7 +60,7 @@ func (e *Elector) Resign(ctx context.Context) error {
 // ErrNotLeader when this process does not lead and ErrHandoffRefused when id
 // is not a live registered candidate.
 func (e *Elector) HandOff(ctx context.Context, id string) error {
-	if err := checkID(id); err != nil {
+	if _, err := e.el.CandidateKey(id); err != nil {
 		return err
 	}
 	return e.ask(ctx, Request{HandoffTo: id})
@@ -74,7 +74,7 @@ func (e *Elector) ask(ctx context.Context, req Request) error {
 	r := request{req: req, reply: make(chan error, 1)}
 	select {
 	case e.requests <- r:
-	case <-e.done:
+	case <-e.loopDone:
 		return ErrNotRunning
 	case <-ctx.Done():
 		return ctx.Err()

@@ -28,6 +28,9 @@ func (e *Elector) Run(ctx context.Context) error {
 	defer close(e.done)
 
 	e.log.Info("elector starting", "priority", e.opts.Priority)
+	e.mu.Lock()
+	e.startedAt = e.clk.Mono()
+	e.mu.Unlock()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -41,6 +44,7 @@ func (e *Elector) Run(ctx context.Context) error {
 	}()
 
 	err := e.loop(ctx)
+	close(e.loopDone)
 	err = errors.Join(err, e.shutdown(ctx))
 
 	close(stop)
@@ -129,6 +133,7 @@ func (e *Elector) wait(ctx context.Context, w *watchSet, delay time.Duration) (*
 	case <-w.ch(0):
 	case <-w.ch(1):
 	case <-w.ch(2):
+	case <-w.ch(3):
 	case r := <-e.requests:
 		return &r, nil
 	case <-ctx.Done():
@@ -185,6 +190,9 @@ func (e *Elector) cycle(ctx context.Context, w *watchSet, r *request) (Plan, err
 	now := e.reading()
 	if err != nil {
 		next.cancel()
+		// A watch that fired (or failed) is used up: keeping it would end
+		// every wait at once and defeat the retry backoff.
+		w.dropReady()
 		e.m.Finish(plan, err, now)
 		e.publish(plan, err)
 		r.answer(err)
@@ -200,26 +208,33 @@ func (e *Elector) cycle(ctx context.Context, w *watchSet, r *request) (Plan, err
 }
 
 // arm starts the watches a cycle needs: the leader record and the config
-// always, the handoff request while leading.
+// always, the handoff and resignation requests while leading.
 func (e *Elector) arm(tr kv.Transaction, plan Plan) watchSet {
-	ws := watchSet{tr.Watch(e.el.LeaderKey()), tr.Watch(e.el.ConfigKey()), nil}
+	ws := watchSet{tr.Watch(e.el.LeaderKey()), tr.Watch(e.el.ConfigKey())}
 	if plan.Action == ActRefresh || plan.Action == ActClaim {
 		ws[2] = tr.Watch(e.el.HandoffKey())
+		ws[3] = tr.Watch(e.el.ResignRequestKey())
 	}
 	return ws
 }
 
 // register commits the candidate registration in a transaction of its own,
-// then reads back the versionstamp the database gave it.
+// then checks that the record carries the versionstamp of that commit.
 func (e *Elector) register(ctx context.Context) error {
+	var stampF kv.FutureKey
 	err := e.db.Transact(ctx, func(tr kv.Transaction) error {
+		stampF = tr.GetVersionstamp()
 		return e.m.Register(tr, e.reading())
 	})
 	if err != nil {
 		return err
 	}
+	committed, err := stampF.Get()
+	if err != nil {
+		return err
+	}
 	err = e.db.ReadTransact(ctx, func(tr kv.ReadTransaction) error {
-		_, err := e.m.LoadRegistration(tr)
+		_, err := e.m.LoadRegistration(tr, committed)
 		return err
 	})
 	if err != nil {
@@ -238,6 +253,10 @@ func (e *Elector) register(ctx context.Context) error {
 func (e *Elector) evict(ctx context.Context) {
 	var n int
 	err := e.db.Transact(ctx, func(tr kv.Transaction) error {
+		// Bounded so that a slow scan cannot hold up the next refresh.
+		if cfg, ok := e.m.Config(); ok {
+			tr.SetTimeout(cfg.HeartbeatInterval / 2)
+		}
 		var err error
 		n, err = e.el.EvictDeadCandidates(tr, e.clk.Now())
 		return err
@@ -340,7 +359,7 @@ func requestOutcome(req Request, plan Plan) error {
 }
 
 // watchSet holds the watches of the last committed cycle.
-type watchSet [3]kv.FutureNil
+type watchSet [4]kv.FutureNil
 
 // ch returns the ready channel of watch i, or nil (never ready) if there
 // is none.
@@ -349,6 +368,16 @@ func (w *watchSet) ch(i int) <-chan struct{} {
 		return nil
 	}
 	return w[i].Ready()
+}
+
+// dropReady cancels and forgets the watches that are ready.
+func (w *watchSet) dropReady() {
+	for i, f := range w {
+		if f != nil && f.IsReady() {
+			f.Cancel()
+			w[i] = nil
+		}
+	}
 }
 
 func (w *watchSet) cancel() {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/fdbelect/fdbelect/election"
 	"github.com/fdbelect/fdbelect/kv"
 	"github.com/fdbelect/fdbelect/kv/memkv"
@@ -444,14 +446,48 @@ func TestElectorInitializesAndWaitsForConfig(t *testing.T) {
 	}
 }
 
-func TestElectorOperatorResignIsReported(t *testing.T) {
+func TestElectorHonoursAResignationRequest(t *testing.T) {
 	c := newCluster(t, testLease, memkv.Options{})
-	a := c.start("a", election.ElectorOptions{ResignHoldoff: time.Minute})
+	a := c.start("a", election.ElectorOptions{})
 	c.waitFor("a to lead", a.e.IsLeader)
 	b := c.start("b", election.ElectorOptions{})
 	c.waitFor("b to follow", func() bool { _, ok := b.e.Leader(); return ok })
 
-	// An operator vacates the record from outside, as `fdbelect resign`.
+	// An operator asks a to resign, as `fdbelect resign` does.
+	t0 := c.vtime()
+	err := c.db.Transact(context.Background(), func(tr kv.Transaction) error {
+		return c.el.RequestResignation(tr, "a")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("b to lead", b.e.IsLeader)
+	if took := c.vtime() - t0; took >= testLease.HeartbeatInterval {
+		t.Errorf("handover after a resignation request took %v; want under a heartbeat", took)
+	}
+	c.stopMember(a)
+	c.stopMember(b)
+	for _, iv := range c.rec.snapshot() {
+		if iv.id == "a" && iv.reason != "resigned" {
+			t.Errorf("a demoted with reason %q; want %q", iv.reason, "resigned")
+		}
+	}
+	c.rec.checkNoOverlap(t)
+}
+
+func TestElectorWaitsOutAVacancyItsHolderDidNotWrite(t *testing.T) {
+	c := newCluster(t, testLease, memkv.Options{})
+	a := c.start("a", election.ElectorOptions{})
+	c.waitFor("a to lead", a.e.IsLeader)
+	b := c.start("b", election.ElectorOptions{})
+	c.waitFor("b to see a refresh", func() bool {
+		l, ok := b.e.Leader()
+		return ok && l.Ballot >= 3
+	})
+
+	// a stalls, still believing it leads; another process vacates the
+	// record behind its back, as a 0.11.0 resignation would.
+	a.gate.pause()
 	err := c.db.Transact(context.Background(), func(tr kv.Transaction) error {
 		_, err := c.el.ResignLeadership(tr, "a")
 		return err
@@ -459,22 +495,11 @@ func TestElectorOperatorResignIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("b to lead", b.e.IsLeader)
-	c.waitFor("a's demotion", func() bool {
-		for _, iv := range c.rec.snapshot() {
-			if iv.id == "a" && iv.closed {
-				return true
-			}
-		}
-		return false
-	})
-	// a notices either the vacancy or b's claim, whichever it reads first.
-	for _, iv := range c.rec.snapshot() {
-		if iv.id == "a" && iv.reason != "leader record vacated" &&
-			iv.reason != "record taken over by b" {
-			t.Errorf("a demoted with reason %q; want the vacancy or b's takeover", iv.reason)
-		}
+	if !a.e.IsLeader() {
+		t.Fatal("a stopped believing at once; the test needs it to hold on")
 	}
+	c.waitFor("b to lead", b.e.IsLeader)
+	a.gate.resume()
 	c.stopMember(a)
 	c.stopMember(b)
 	c.rec.checkNoOverlap(t)
@@ -503,4 +528,78 @@ func TestElectorResignedHighPriorityStaysOff(t *testing.T) {
 	c.stopMember(high)
 	c.stopMember(low)
 	c.rec.checkNoOverlap(t)
+}
+
+func TestElectorCallbackAskingDuringShutdownDoesNotBlockRun(t *testing.T) {
+	c := newCluster(t, testLease, memkv.Options{})
+	var e *election.Elector
+	asked := make(chan error, 1)
+	a := c.start("a", election.ElectorOptions{Callbacks: election.Callbacks{
+		OnElected: func(ctx context.Context, _ election.LeaderState) {
+			<-ctx.Done()
+			asked <- e.Resign(context.Background())
+		},
+	}})
+	e = a.e
+	c.waitFor("a to lead", a.e.IsLeader)
+	if err := c.stopMember(a); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if err := <-asked; !errors.Is(err, election.ErrNotRunning) && !errors.Is(err, election.ErrNotLeader) {
+		t.Errorf("Resign from a callback during shutdown = %v; want ErrNotRunning", err)
+	}
+}
+
+func TestElectorHandOffIsNotPreemptedBack(t *testing.T) {
+	c := newCluster(t, testLease, memkv.Options{})
+	high := c.start("high", election.ElectorOptions{Priority: 9})
+	c.waitFor("high to lead", high.e.IsLeader)
+	low := c.start("low", election.ElectorOptions{Priority: 1})
+	c.waitFor("low to follow", func() bool { _, ok := low.e.Leader(); return ok })
+
+	if err := high.e.HandOff(context.Background(), "low"); err != nil {
+		t.Fatalf("HandOff: %v", err)
+	}
+	c.waitFor("low to lead", low.e.IsLeader)
+	start := c.vtime()
+	c.waitFor("a heartbeat to pass", func() bool {
+		return c.vtime()-start > testLease.HeartbeatInterval/2
+	})
+	if !low.e.IsLeader() {
+		t.Error("leadership went straight back to the higher priority after a handoff")
+	}
+	c.stopMember(high)
+	c.stopMember(low)
+	c.rec.checkNoOverlap(t)
+}
+
+func TestElectorBacksOffOnPersistentErrors(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	metrics, err := election.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCluster(t, testLease, memkv.Options{})
+	a := c.start("a", election.ElectorOptions{Metrics: metrics})
+	c.waitFor("a to lead", a.e.IsLeader)
+
+	// The config disappears: every cycle now fails, right after a watch
+	// fired.
+	err = c.db.Transact(context.Background(), func(tr kv.Transaction) error {
+		tr.Clear(c.el.ConfigKey())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := c.vtime()
+	c.waitFor("two seconds of virtual time", func() bool { return c.vtime()-start > 2*time.Second })
+	c.stopMember(a)
+
+	// With backoff up to a heartbeat (1/3 s), two seconds allow a few
+	// dozen attempts at most; a loop that ignores the backoff makes
+	// thousands.
+	if n := series(t, reg, "fdbelect_cycle_errors_total", "a"); n > 40 {
+		t.Errorf("%v failed cycles in 2s of virtual time: the retry backoff is not applied", n)
+	}
 }

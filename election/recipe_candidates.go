@@ -155,9 +155,12 @@ func (e *Election) EvictDeadCandidates(tr kv.Transaction, now time.Time) (int, e
 	if err := checkNow(now); err != nil {
 		return 0, err
 	}
+	// The range is read as a snapshot, with a conflict added only on each
+	// key cleared: heartbeats of live candidates, which write into the
+	// range all the time, then never make the scan fail.
 	cfgF := tr.Get(e.configKey)
 	leaderF := tr.Get(e.leaderKey)
-	rangeF := tr.GetRange(e.CandidatesRange(), kv.RangeOptions{})
+	rangeF := tr.Snapshot().GetRange(e.CandidatesRange(), kv.RangeOptions{})
 
 	cfg, err := waitConfig(cfgF)
 	if err != nil {
@@ -179,6 +182,9 @@ func (e *Election) EvictDeadCandidates(tr kv.Transaction, now time.Time) (int, e
 	for i, c := range all {
 		if c.Alive(now, cfg.CandidateTimeout) || leads(leader, c.ProcessID) {
 			continue
+		}
+		if err := tr.AddReadConflictKey(keys[i]); err != nil {
+			return 0, err
 		}
 		tr.Clear(keys[i])
 		evicted++

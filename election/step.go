@@ -66,6 +66,22 @@ type Snapshot struct {
 	// Target is the candidate record a handoff would go to: the requester's
 	// when the leader read a request, or the one named by the caller.
 	Target *Candidate
+
+	// ResignRequest names the process an operator asked to resign, or is
+	// empty.
+	ResignRequest string
+
+	// ResignedBallot is the ballot of the self-resignation mark, valid when
+	// HasResigned is set.
+	ResignedBallot uint64
+	HasResigned    bool
+}
+
+// selfVacated reports whether the leader record is a vacancy its holder
+// wrote itself, after it had stopped acting as leader.
+func (s Snapshot) selfVacated() bool {
+	l := s.Leader
+	return l != nil && l.Vacant() && s.HasResigned && s.ResignedBallot == l.Ballot
 }
 
 // Request is what the process's owner asked the Machine to do this cycle.
@@ -94,6 +110,14 @@ type Plan struct {
 
 	// ClearHandoff is set when the cycle deletes the handoff request.
 	ClearHandoff bool
+
+	// ClearResignRequest is set when the cycle deletes the resignation
+	// request.
+	ClearResignRequest bool
+
+	// MarkResigned is set when the cycle writes the self-resignation mark
+	// for the vacancy it writes.
+	MarkResigned bool
 
 	// Start is the clock reading taken before the cycle's first read. A
 	// lease won by this cycle is measured from it.

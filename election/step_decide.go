@@ -30,6 +30,7 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 		return m.lose(plan, "not registered")
 	case snap.Candidate == nil:
 		plan.Action = ActRegister
+		m.registered = false
 		return m.lose(plan, "candidate record missing")
 	case snap.Candidate.Versionstamp != m.stamp:
 		m.superseded = true
@@ -43,13 +44,14 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 		// count us dead. Heartbeat now and campaign from the next cycle.
 		return m.lose(plan, "own heartbeat stale")
 	}
+	m.vacancyWait = 0
 	switch l := snap.Leader; {
 	case m.mine(l):
 		return m.decideOwn(snap, plan, req)
 	case l == nil || l.Vacant():
-		return m.decideVacant(snap, plan, seen)
+		return m.decideVacant(snap, plan, seen, req)
 	default:
-		return m.decideForeign(snap, plan, seen)
+		return m.decideForeign(snap, plan, seen, req)
 	}
 }
 
@@ -58,12 +60,15 @@ func (m *Machine) Decide(snap Snapshot, start, seen Reading, req Request) Plan {
 func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
 	l, cfg := snap.Leader, snap.Config
 
-	if req.Resign {
+	plan.ClearResignRequest = snap.ResignRequest != ""
+	if req.Resign || snap.ResignRequest == m.id {
 		vacant := vacated(*l)
 		if m.opts.Flaws.ResetBallotOnResign {
 			vacant.Ballot = 0
 		}
 		plan.Action, plan.Leader = ActResign, &vacant
+		plan.MarkResigned = !m.opts.Flaws.ResetBallotOnResign
+		m.gaveAway = vacant
 		// Stop acting before the vacancy can commit.
 		return m.lose(plan, "resigned")
 	}
@@ -77,6 +82,7 @@ func (m *Machine) decideOwn(snap Snapshot, plan Plan, req Request) Plan {
 		}
 		plan.Action, plan.Leader = ActHandoff, &next
 		plan.ClearHandoff = snap.Handoff != nil
+		m.gaveAway = next
 		// Stop acting before the new holder can see its record.
 		return m.lose(plan, "handed over to "+target.ProcessID)
 	}
@@ -118,11 +124,29 @@ func (m *Machine) handoffTarget(snap Snapshot, req Request, now time.Time) *Cand
 }
 
 // decideVacant handles an absent or vacant record: claim it, unless this
-// process resigned a moment ago.
-func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading) Plan {
+// process gave leadership away a moment ago, or the vacancy was not
+// written by its holder itself. Such a vacancy (ResignLeadership by
+// another process, a 0.11.0 process clearing the record) may have
+// committed while the holder still believed it led, so it is claimed only
+// after a whole lease of observation, like a record whose holder stopped
+// refreshing.
+func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading, req Request) Plan {
+	l := snap.Leader
 	plan = m.lose(plan, "leader record vacated")
+	if req.Resign && l != nil && snap.selfVacated() && m.gaveAway.Vacant() &&
+		m.gaveAway.Ballot == l.Ballot {
+		// Our resignation committed in an attempt reported as ambiguous.
+		plan.Action = ActResign
+		return plan.because("resignation already applied")
+	}
 	if seen.Mono < m.holdUntil {
-		return plan.because("holding off after resigning")
+		return plan.because("holding off after giving leadership away")
+	}
+	if !snap.selfVacated() && (l != nil || m.sawHolder) {
+		m.vacancyWait = m.obs.since + m.maxLease
+		if seen.Mono < m.vacancyWait {
+			return plan.because("vacated by another process: waiting a lease")
+		}
 	}
 	return m.claim(snap, plan, "record vacant")
 }
@@ -130,10 +154,16 @@ func (m *Machine) decideVacant(snap Snapshot, plan Plan, seen Reading) Plan {
 // decideForeign handles a record naming another process, or an earlier
 // incarnation of this one: take over if the rules allow, otherwise ask for
 // a handoff when this process has the higher priority.
-func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading) Plan {
+func (m *Machine) decideForeign(snap Snapshot, plan Plan, seen Reading, req Request) Plan {
 	l, cfg := snap.Leader, snap.Config
 
 	plan = m.lose(plan, "record taken over by "+l.LeaderID)
+	if req.HandoffTo != "" && m.gaveAway.LeaderID == req.HandoffTo &&
+		m.gaveAway.Ballot == l.Ballot && m.gaveAway.Versionstamp == l.Versionstamp {
+		// Our handoff committed in an attempt reported as ambiguous.
+		plan.Action = ActHandoff
+		return plan.because("handoff already applied")
+	}
 	if m.opts.Flaws.WallClockTakeover {
 		if !plan.Start.Wall.Before(l.LeaseExpiry) {
 			return m.claim(snap, plan, "stored expiry passed (flaw: wall clock)")
@@ -218,13 +248,13 @@ func (m *Machine) Finish(plan Plan, err error, now Reading) {
 		m.lead = leadership{active: deadline > now.Mono, ballot: plan.Leader.Ballot,
 			deadline: deadline}
 		m.Observe(plan.Leader, now)
-	case ActResign:
+	case ActResign, ActHandoff:
+		// Leadership was given away: leave it to the others for a while.
 		m.Demote()
 		m.holdUntil = now.Mono + m.resignHoldoff()
-		m.Observe(plan.Leader, now)
-	case ActHandoff:
-		m.Demote()
-		m.Observe(plan.Leader, now)
+		if plan.Leader != nil {
+			m.Observe(plan.Leader, now)
+		}
 	}
 }
 

@@ -68,10 +68,18 @@ type Machine struct {
 
 	obs       observation
 	lead      leadership
-	holdUntil time.Duration // no claim of a vacant record before this
-	lastCycle time.Duration // start of the last committed cycle
-	lastEvict time.Duration
-	cycled    bool
+	holdUntil time.Duration // no claim and no handoff request before this
+	sawHolder bool          // a record naming a holder has been observed
+	// gaveAway is the leader record this process last decided to write
+	// when resigning or handing over, to recognise it if the commit was
+	// reported as ambiguous but applied.
+	gaveAway LeaderState
+	// vacancyWait is when a vacancy that its holder did not write itself
+	// may be claimed; zero when there is none.
+	vacancyWait time.Duration
+	lastCycle   time.Duration // start of the last committed cycle
+	lastEvict   time.Duration
+	cycled      bool
 }
 
 // NewMachine returns the decision logic for candidate id of election el.
@@ -195,6 +203,9 @@ func (m *Machine) Observe(l *LeaderState, seen Reading) {
 	}
 	o := observation{known: true, since: seen.Mono, wallSeen: seen.Wall,
 		sawChange: m.obs.known}
+	if l != nil && !l.Vacant() {
+		m.sawHolder = true
+	}
 	if l != nil {
 		o.ballot, o.leaderID, o.stamp, o.expiry = l.Ballot, l.LeaderID, l.Versionstamp,
 			l.LeaseExpiry
@@ -272,8 +283,11 @@ func (m *Machine) NextWake(now Reading) time.Duration {
 	if m.obs.known && m.obs.leaderID != "" && !own {
 		wake = min(wake, m.takeoverAt(now))
 	}
-	if m.obs.known && m.obs.leaderID == "" && m.holdUntil > now.Mono {
+	if m.holdUntil > now.Mono {
 		wake = min(wake, m.holdUntil)
+	}
+	if m.vacancyWait > now.Mono {
+		wake = min(wake, m.vacancyWait)
 	}
 	return max(wake, now.Mono)
 }

@@ -327,3 +327,72 @@ func TestMachineWaitsAHeartbeatWhileDisabled(t *testing.T) {
 			wake, now.Mono)
 	}
 }
+
+func TestMachineVacancyWithoutTheHoldersMarkWaitsALease(t *testing.T) {
+	vacant := &election.LeaderState{Ballot: 9, LeaseExpiry: time.Unix(0, 0)}
+	for _, marked := range []bool{true, false} {
+		m := newStepMachine(t, 0, election.Flaws{})
+		decide(m, at(0), other(9, 0), election.Request{})
+
+		now := at(time.Second)
+		s := snap(now, vacant)
+		if marked {
+			s.ResignedBallot, s.HasResigned = 9, true
+		}
+		p := m.Decide(s, now, now, election.Request{})
+		want := election.ActNone
+		if marked {
+			want = election.ActClaim
+		}
+		if p.Action != want {
+			t.Errorf("marked=%v: %v (%s); want %v", marked, p.Action, p.Reason, want)
+		}
+		if !marked {
+			later := at(time.Second + stepCfg.LeaseDuration)
+			if p := m.Decide(snap(later, vacant), later, later, election.Request{}); p.Action != election.ActClaim {
+				t.Errorf("unmarked vacancy after a lease: %v (%s); want claim", p.Action, p.Reason)
+			}
+		}
+	}
+}
+
+func TestMachineAmbiguousResignIsNotUndone(t *testing.T) {
+	m := newStepMachine(t, 0, election.Flaws{})
+	claim := decide(m, at(0), nil, election.Request{})
+	m.Finish(claim, nil, at(0))
+
+	resign := decide(m, at(time.Second), claim.Leader, election.Request{Resign: true})
+	if !resign.MarkResigned {
+		t.Fatal("a resignation must mark the vacancy as its holder's")
+	}
+	m.Finish(resign, kv.NewError(kv.CodeCommitUnknownResult), at(time.Second))
+
+	// The retry finds the vacancy it wrote.
+	now := at(time.Second + time.Millisecond)
+	s := snap(now, resign.Leader)
+	s.ResignedBallot, s.HasResigned = resign.Leader.Ballot, true
+	p := m.Decide(s, now, now, election.Request{Resign: true})
+	if p.Action != election.ActResign || p.Leader != nil {
+		t.Fatalf("retry of an applied resignation: %v writing %+v (%s); want resign, no write",
+			p.Action, p.Leader, p.Reason)
+	}
+	m.Finish(p, nil, now)
+	if p := m.Decide(s, now, now, election.Request{}); p.Action == election.ActClaim {
+		t.Error("reclaimed at once after resigning")
+	}
+}
+
+func TestMachineHandsOffToAnOperatorRequest(t *testing.T) {
+	m := newStepMachine(t, 0, election.Flaws{})
+	claim := decide(m, at(0), nil, election.Request{})
+	m.Finish(claim, nil, at(0))
+
+	now := at(time.Second)
+	s := snap(now, claim.Leader)
+	s.ResignRequest = "me"
+	p := m.Decide(s, now, now, election.Request{})
+	if p.Action != election.ActResign || !p.ClearResignRequest || !p.MarkResigned {
+		t.Fatalf("resignation request: %v clear=%v mark=%v", p.Action, p.ClearResignRequest,
+			p.MarkResigned)
+	}
+}

@@ -1,6 +1,7 @@
 package election
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/fdbelect/fdbelect/kv"
@@ -39,12 +40,20 @@ func (m *Machine) Cycle(tr kv.Transaction, clock func() Reading, req Request) (P
 func (m *Machine) read(tr kv.Transaction, req Request) (Snapshot, error) {
 	snapTr := tr.Snapshot()
 	handoffF := snapTr.Get(m.el.HandoffKey())
+	resignF := snapTr.Get(m.el.ResignRequestKey())
+	markF := snapTr.Get(m.el.ResignedKey())
 	st, err := m.el.ReadState(snapTr, m.id)
 	if err != nil {
 		return Snapshot{}, err
 	}
 	snap := Snapshot{State: st}
 	if snap.Handoff, err = waitHandoff(handoffF); err != nil {
+		return Snapshot{}, err
+	}
+	if snap.ResignRequest, err = waitResignRequest(resignF); err != nil {
+		return Snapshot{}, err
+	}
+	if snap.ResignedBallot, snap.HasResigned, err = waitResigned(markF); err != nil {
 		return Snapshot{}, err
 	}
 
@@ -68,6 +77,15 @@ func (m *Machine) write(tr kv.Transaction, plan Plan) error {
 		if err := m.heartbeat(tr, plan); err != nil {
 			return err
 		}
+	}
+	if plan.Leader != nil && plan.Action != ActResign && plan.Leader.Ballot == 0 {
+		return fmt.Errorf("%w: ballot exhausted", ErrInvalidState)
+	}
+	if plan.MarkResigned {
+		m.el.markResigned(tr, plan.Leader.Ballot)
+	}
+	if plan.ClearResignRequest {
+		tr.Clear(m.el.ResignRequestKey())
 	}
 
 	if plan.Leader != nil {
@@ -102,10 +120,16 @@ func (m *Machine) write(tr kv.Transaction, plan Plan) error {
 }
 
 // heartbeat rewrites this candidate's record with a fresh heartbeat,
-// keeping the registration versionstamp.
+// keeping the registration versionstamp. The record was read without a
+// conflict; the heartbeat adds one, so that a registration by a newer
+// incarnation committing meanwhile makes this commit fail instead of being
+// overwritten with this incarnation's versionstamp.
 func (m *Machine) heartbeat(tr kv.Transaction, plan Plan) error {
 	key, err := m.el.CandidateKey(m.id)
 	if err != nil {
+		return err
+	}
+	if err := tr.AddReadConflictKey(key); err != nil {
 		return err
 	}
 	b, err := EncodeCandidate(Candidate{
@@ -126,7 +150,8 @@ func (m *Machine) heartbeat(tr kv.Transaction, plan Plan) error {
 // the handoff request and, for a handoff, the target's candidate record (so
 // a target that re-registers meanwhile is not handed a dead incarnation).
 func (m *Machine) conflictOnDecision(tr kv.Transaction, plan Plan) error {
-	keys := [][]byte{m.el.ConfigKey(), m.el.LeaderKey(), m.el.HandoffKey()}
+	keys := [][]byte{m.el.ConfigKey(), m.el.LeaderKey(), m.el.HandoffKey(),
+		m.el.ResignedKey()}
 	ids := []string{m.id}
 	if plan.Action == ActHandoff {
 		ids = append(ids, plan.Leader.LeaderID)
@@ -149,18 +174,30 @@ func (m *Machine) conflictOnDecision(tr kv.Transaction, plan Plan) error {
 // Register buffers this candidate's registration in tr: a versionstamped
 // write that the database completes at commit. It must commit in a
 // transaction of its own, before any cycle: reading the candidate record in
-// the same transaction fails with accessed_unreadable (1036). After the
-// commit, read the stored versionstamp with LoadRegistration.
+// the same transaction fails with accessed_unreadable (1036). Keep the
+// transaction's GetVersionstamp future and, after the commit, pass its
+// value to LoadRegistration.
 func (m *Machine) Register(tr kv.Transaction, now Reading) error {
+	m.registered = false
 	return m.el.RegisterCandidate(tr, m.id, m.opts.Priority, now.Wall)
 }
 
-// LoadRegistration reads the candidate record after a registration
-// committed and adopts its versionstamp. Reading it back, rather than
-// trusting the commit's own versionstamp, also covers a registration whose
-// commit was reported as unknown and retried: whatever attempt applied
-// last is the one on record.
-func (m *Machine) LoadRegistration(tr kv.ReadTransaction) (tuple.Versionstamp, error) {
+// LoadRegistration reads the candidate record after the registration
+// committed with the ten-byte versionstamp committed, and adopts it if the
+// record still carries it. A record carrying another versionstamp means a
+// process registered under the same id after this one: the Machine is then
+// superseded and LoadRegistration returns ErrSuperseded. With the retry
+// loop, committed comes from the attempt that committed; an earlier attempt
+// reported as ambiguous that did apply was overwritten by it.
+func (m *Machine) LoadRegistration(tr kv.ReadTransaction,
+	committed []byte) (tuple.Versionstamp, error) {
+	if len(committed) != 10 {
+		return tuple.Versionstamp{}, fmt.Errorf("%w: commit versionstamp of %d bytes",
+			ErrInvalidArgument, len(committed))
+	}
+	var want tuple.Versionstamp
+	copy(want.TransactionVersion[:], committed)
+
 	c, err := m.el.Candidate(tr, m.id)
 	if err != nil {
 		return tuple.Versionstamp{}, err
@@ -168,8 +205,13 @@ func (m *Machine) LoadRegistration(tr kv.ReadTransaction) (tuple.Versionstamp, e
 	if c == nil {
 		return tuple.Versionstamp{}, ErrUnregisteredCandidate
 	}
-	m.Adopt(c.Versionstamp)
-	return c.Versionstamp, nil
+	if c.Versionstamp != want {
+		m.Demote()
+		m.superseded = true
+		return tuple.Versionstamp{}, ErrSuperseded
+	}
+	m.Adopt(want)
+	return want, nil
 }
 
 // Resign writes a vacant record, keeping the ballot, if the leader record
@@ -186,6 +228,7 @@ func (m *Machine) Resign(tr kv.Transaction) (bool, error) {
 		return false, err
 	}
 	tr.Set(m.el.LeaderKey(), b)
+	m.el.markResigned(tr, l.Ballot)
 	return true, nil
 }
 

@@ -398,6 +398,7 @@ func (w *world) startRegister(p *proc) {
 		p.backoff = kv.MinBackoff
 	}
 	tr := w.begin(p)
+	stampF := tr.GetVersionstamp()
 	if err := p.m.Register(tr, w.reading(p, w.now)); err != nil {
 		tr.Cancel()
 		w.end(p, tr)
@@ -424,15 +425,24 @@ func (w *world) startRegister(p *proc) {
 			return
 		}
 		p.retrying = false
-		w.loadRegistration(p)
+		committed, err := stampF.Get()
+		if err != nil {
+			w.record(p.id, "registration versionstamp unavailable: %v", err)
+			p.errDelay = w.electorDelay(p)
+			p.busy = false
+			w.wake(p, w.now+p.errDelay)
+			return
+		}
+		w.loadRegistration(p, committed)
 	})
 }
 
-// loadRegistration reads the registration back and adopts it, then runs
-// the next cycle at once, as the Elector does.
-func (w *world) loadRegistration(p *proc) {
+// loadRegistration checks that the record carries the versionstamp of the
+// registration's commit and adopts it, then runs the next cycle at once, as
+// the Elector does.
+func (w *world) loadRegistration(p *proc, committed []byte) {
 	tr := w.db.CreateTransaction()
-	stamp, err := p.m.LoadRegistration(tr)
+	stamp, err := p.m.LoadRegistration(tr, committed)
 	tr.Cancel()
 	w.at(w.now+w.readLatency(), p.idx, func() {
 		if err != nil {

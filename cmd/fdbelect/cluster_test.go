@@ -129,7 +129,10 @@ func TestResign(t *testing.T) {
 		t.Errorf("resign --id b: err = %v, want errNotLeader naming a", err)
 	}
 
-	if got := h.mustRun("resign", "--id", "a"); !strings.Contains(got, "a resigned at ballot 2") {
+	// No elector runs here to answer the request: resign vacates the
+	// record itself once --wait has passed.
+	if got := h.mustRun("resign", "--id", "a", "--wait", "20ms"); !strings.Contains(got,
+		"a did not answer within 20ms; vacated its record at ballot 2") {
 		t.Errorf("resign --id a = %q", got)
 	}
 	if l := h.leader(); l == nil || !l.Vacant() || l.Ballot != 2 {
@@ -277,5 +280,64 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("error line %q spans lines", line)
 			}
 		})
+	}
+}
+
+func TestResignIsHonouredByARunningElector(t *testing.T) {
+	h := newHarness(t)
+	cfg := election.ConfigWithLease(time.Second)
+	h.initialize(cfg)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var electors []*election.Elector
+	done := make(chan error, 2)
+	for _, id := range []string{"a", "b"} {
+		e, err := election.NewElector(h.db, electionSubspace("test"), id,
+			election.ElectorOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		electors = append(electors, e)
+		go func() { done <- e.Run(ctx) }()
+	}
+	defer func() {
+		cancel()
+		for range electors {
+			<-done
+		}
+	}()
+
+	var first, second *election.Elector
+	deadline := time.Now().Add(10 * time.Second)
+	for first == nil && time.Now().Before(deadline) {
+		for i, e := range electors {
+			if e.IsLeader() {
+				first, second = e, electors[1-i]
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if first == nil {
+		t.Fatal("no leader")
+	}
+	for time.Now().Before(deadline) {
+		if l, ok := second.Leader(); ok && l.LeaderID == first.ID() {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+
+	out := h.mustRun("resign", "--id", first.ID(), "--wait", "5s")
+	if !strings.Contains(out, first.ID()+" resigned at ballot") {
+		t.Fatalf("resign = %q; want the leader to resign itself", out)
+	}
+	for time.Now().Before(deadline) && !second.IsLeader() {
+		time.Sleep(time.Millisecond)
+	}
+	if !second.IsLeader() {
+		t.Error("the other candidate did not take over after the resignation")
+	}
+	if first.IsLeader() {
+		t.Error("the resigned leader still leads")
 	}
 }

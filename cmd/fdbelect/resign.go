@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,52 +14,125 @@ import (
 
 func (a *app) resignCommand() *cobra.Command {
 	var id string
+	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:                   "resign --id ID",
+		Use:                   "resign --id ID [--wait D]",
 		DisableFlagsInUseLine: true,
 		Short:                 "Make the leader ID give up leadership",
-		Long: `resign writes a vacant leader record (keeping the ballot) if ID leads, so
-that another candidate takes over within one commit. The elector that was
-ID notices at once through its watch and stops acting as leader; it
-campaigns again later. resign fails if ID is not the leader.`,
-		Example: `  fdbelect resign --election billing --id worker-3`,
-		Args:    cobra.NoArgs,
+		Long: `resign asks the leader ID to resign and waits for it. A running elector
+that leads as ID sees the request through a watch, stops acting as leader,
+and writes a vacant record (keeping the ballot) marked as its own, so that
+another candidate takes over within one commit.
+
+If ID does not answer within --wait (default: the election's lease), for
+example because its process is gone or stalled, resign writes the vacant
+record itself. Candidates then wait a whole lease before claiming it, since
+a stalled ID may still believe it leads until its lease runs out. resign
+fails if ID is not the leader.`,
+		Example: `  fdbelect resign --election billing --id worker-3
+  fdbelect resign --election billing --id worker-3 --wait 30s`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if id == "" {
 				return usageError("resign needs --id")
 			}
+			if wait < 0 {
+				return usageError("--wait must not be negative")
+			}
 			return a.withElection(func(db kv.Database, el *election.Election) error {
-				return resign(cmd.Context(), db, el, id, a.stdout)
+				return resign(cmd.Context(), db, el, id, wait, a.stdout)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&id, "id", "", "id of the leader that should resign (required)")
+	cmd.Flags().DurationVar(&wait, "wait", 0,
+		"how long to wait for the leader to resign itself (0: the election's lease)")
 	return cmd
 }
 
-// resign vacates the leader record of el if id leads.
+// resign asks id to resign, waits up to wait (or the lease) for its record
+// to change, and vacates the record itself if it does not.
 func resign(ctx context.Context, db kv.Database, el *election.Election, id string,
-	w io.Writer) error {
-	var resigned bool
-	var leader *election.LeaderState
-	err := db.Transact(ctx, func(tr kv.Transaction) error {
-		var err error
-		if leader, err = el.LeaderRaw(tr); err != nil {
-			return err
-		}
-		resigned, err = el.ResignLeadership(tr, id)
-		return err
-	})
+	wait time.Duration, w io.Writer) error {
+	leader, watch, lease, err := requestResignation(ctx, db, el, id)
 	if err != nil {
 		return fmt.Errorf("resign: %w", err)
 	}
-	if !resigned {
-		current := "nobody leads"
-		if leader != nil {
-			current = fmt.Sprintf("the leader is %q", leader.LeaderID)
-		}
-		return fmt.Errorf("resign: %q: %w (%s)", id, errNotLeader, current)
+	defer watch.Cancel()
+	if wait == 0 {
+		wait = lease
 	}
-	fmt.Fprintf(w, "resign: %s resigned at ballot %d\n", id, leader.Ballot)
+
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-watch.Ready():
+		fmt.Fprintf(w, "resign: %s resigned at ballot %d\n", id, leader.Ballot)
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("resign: %w", ctx.Err())
+	case <-t.C:
+	}
+
+	resigned, err := vacate(ctx, db, el, id)
+	switch {
+	case err != nil:
+		return fmt.Errorf("resign: %w", err)
+	case !resigned:
+		// The record changed between the wait and the vacate.
+		fmt.Fprintf(w, "resign: %s resigned at ballot %d\n", id, leader.Ballot)
+	default:
+		fmt.Fprintf(w, "resign: %s did not answer within %v; vacated its record at ballot %d "+
+			"(candidates take over after one lease)\n", id, wait, leader.Ballot)
+	}
 	return nil
+}
+
+// requestResignation writes the resignation request if id leads, and
+// returns its record, a watch on the leader record and the stored lease.
+func requestResignation(ctx context.Context, db kv.Database, el *election.Election,
+	id string) (*election.LeaderState, kv.FutureNil, time.Duration, error) {
+	var leader *election.LeaderState
+	var watch kv.FutureNil
+	var lease time.Duration
+	err := db.Transact(ctx, func(tr kv.Transaction) error {
+		cfg, err := el.ReadConfig(tr)
+		if err != nil {
+			return err
+		}
+		lease = cfg.LeaseDuration
+		if leader, err = el.LeaderRaw(tr); err != nil {
+			return err
+		}
+		if leader == nil || leader.LeaderID != id {
+			current := "nobody leads"
+			if leader != nil {
+				current = fmt.Sprintf("the leader is %q", leader.LeaderID)
+			}
+			return fmt.Errorf("%q: %w (%s)", id, errNotLeader, current)
+		}
+		watch = tr.Watch(el.LeaderKey())
+		return el.RequestResignation(tr, id)
+	})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return leader, watch, lease, nil
+}
+
+// vacate writes the vacant record for id and withdraws the request, if id
+// still leads.
+func vacate(ctx context.Context, db kv.Database, el *election.Election,
+	id string) (bool, error) {
+	var resigned bool
+	err := db.Transact(ctx, func(tr kv.Transaction) error {
+		var err error
+		resigned, err = el.ResignLeadership(tr, id)
+		if err != nil {
+			return err
+		}
+		tr.Clear(el.ResignRequestKey())
+		return nil
+	})
+	return resigned, err
 }
