@@ -138,6 +138,14 @@
 //     started) may instead take over once the stored expiry has passed by
 //     more than MaxClockSkew on its wall clock.
 //
+// A resignation is safe to act on at once only when the holder itself wrote
+// the vacancy after it stopped acting: the Elector marks its own vacancies
+// under ("resigned",) and claims an unmarked one (ResignLeadership called by
+// another process, a 0.11.0 process clearing the record) only after a whole
+// lease of observation. Operators ask the leader to resign through a
+// request under ("resign",) that the leader watches (RequestResignation,
+// fdbelect resign).
+//
 // Preemption is a handoff: a candidate of higher priority writes a request
 // under ("handoff",); the incumbent stops acting, then writes a record
 // naming the requester in one transaction; the requester starts acting only
