@@ -87,7 +87,10 @@
 // # Compatibility
 //
 // A Rust 0.11.0 process pointed at the same subspace reads every record
-// this package writes as valid data. It sees a vacant record as a leader
+// this package writes as valid data. The Elector's own records (handoff
+// and resignation requests, the resignation mark) live under ("handoff",),
+// ("resign",) and ("resigned",), names 0.11.0 never reads, outside the
+// candidate range. It sees a vacant record as a leader
 // whose lease expired in 1970, so it claims over it as it would over an
 // expired lease, writing the next ballot. Records a 0.11.0 process writes
 // are read here as they are, except that a cleared leader record (its
