@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -127,14 +128,14 @@ func (d *demo) summarize() demoSummary {
 
 // causeOf groups the reason a term ended.
 func causeOf(reason string) string {
-	switch reason {
-	case causeCrash:
+	switch {
+	case reason == causeCrash:
 		return causeCrashed
-	case "resigned":
+	case reason == "resigned":
 		return causeResign
-	case "handed over":
+	case strings.HasPrefix(reason, "handed over"):
 		return causeHandoff
-	case "paused past its lease":
+	case reason == "paused past its lease":
 		return causePause
 	}
 	return causeOther

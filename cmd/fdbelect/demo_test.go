@@ -171,3 +171,20 @@ func TestStats(t *testing.T) {
 		t.Errorf("stats of one gap = %+v", got)
 	}
 }
+
+func TestCauseOfGroupsDemotionReasons(t *testing.T) {
+	cases := map[string]string{
+		causeCrash:                causeCrashed,
+		"resigned":                causeResign,
+		"handed over to hi1":      causeHandoff,
+		"paused past its lease":   causePause,
+		"record taken over by e2": causeOther,
+		"lease deadline passed":   causeOther,
+		"leader record vacated":   causeOther,
+	}
+	for reason, want := range cases {
+		if got := causeOf(reason); got != want {
+			t.Errorf("causeOf(%q) = %q; want %q", reason, got, want)
+		}
+	}
+}
