@@ -14,8 +14,8 @@ type Database interface {
 	// again after an attempt whose commit did apply: fn must be idempotent,
 	// or must check what an earlier attempt wrote. Transact returns fn's
 	// error as is when it is not retryable, ctx.Err() (wrapped) when the
-	// context ends, and the last error when the transaction's timeout or
-	// retry limit is reached.
+	// context ends, transaction_timed_out (1031) when the transaction's
+	// timeout passes, and the last error when its retry limit is reached.
 	Transact(ctx context.Context, fn func(tr Transaction) error) error
 
 	// ReadTransact runs fn in a transaction that may only read, with the
