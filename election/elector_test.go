@@ -131,7 +131,8 @@ func TestElectorResignByFollowerFails(t *testing.T) {
 	if err := b.e.HandOff(context.Background(), "a"); !errors.Is(err, election.ErrNotLeader) {
 		t.Errorf("follower HandOff() = %v; want ErrNotLeader", err)
 	}
-	if err := a.e.HandOff(context.Background(), "nobody"); !errors.Is(err, election.ErrHandoffRefused) {
+	if err := a.e.HandOff(context.Background(), "nobody"); !errors.Is(err,
+		election.ErrHandoffRefused) {
 		t.Errorf("HandOff(nobody) = %v; want ErrHandoffRefused", err)
 	}
 	if !a.e.IsLeader() {
@@ -182,7 +183,8 @@ func TestElectorRestartedIncarnationDoesNotInheritLease(t *testing.T) {
 
 	a2 := c.start("a", election.ElectorOptions{})
 	c.waitFor("the new incarnation to lead", a2.e.IsLeader)
-	if waited := c.vtime() - restartAt; waited < testLease.LeaseDuration-election.DefaultMaxClockSkew {
+	if waited := c.vtime() - restartAt; waited <
+		testLease.LeaseDuration-election.DefaultMaxClockSkew {
 		t.Errorf("new incarnation led %v after restart; the old lease ran %v", waited,
 			testLease.LeaseDuration)
 	}
@@ -545,7 +547,8 @@ func TestElectorCallbackAskingDuringShutdownDoesNotBlockRun(t *testing.T) {
 	if err := c.stopMember(a); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if err := <-asked; !errors.Is(err, election.ErrNotRunning) && !errors.Is(err, election.ErrNotLeader) {
+	if err := <-asked; !errors.Is(err, election.ErrNotRunning) &&
+		!errors.Is(err, election.ErrNotLeader) {
 		t.Errorf("Resign from a callback during shutdown = %v; want ErrNotRunning", err)
 	}
 }

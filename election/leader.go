@@ -64,7 +64,8 @@ func vacated(l LeaderState) LeaderState {
 // element.
 func EncodeLeader(l LeaderState) ([]byte, error) {
 	if !utf8.ValidString(l.LeaderID) {
-		return nil, fmt.Errorf("%w: leader id %q is not valid UTF-8", ErrInvalidArgument, l.LeaderID)
+		return nil, fmt.Errorf("%w: leader id %q is not valid UTF-8", ErrInvalidArgument,
+			l.LeaderID)
 	}
 	ns, err := unixNanos(l.LeaseExpiry)
 	if err != nil {

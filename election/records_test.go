@@ -205,8 +205,10 @@ func TestGoldenCandidate(t *testing.T) {
 		{"candidate/max-time", election.Candidate{
 			ProcessID: nonASCIIID, Priority: math.MinInt32, LastHeartbeat: maxTime,
 			Versionstamp: tuple.Versionstamp{
-				TransactionVersion: [10]byte{0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe},
-				UserVersion:        0xffff,
+				TransactionVersion: [10]byte{
+					0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe,
+				},
+				UserVersion: 0xffff,
 			},
 		}},
 	}

@@ -69,7 +69,8 @@ func TestMachineFreshFollowerWaitsForExpiryPlusSkew(t *testing.T) {
 
 	// A process that has just started sees the record for the first time.
 	m := newStepMachine(t, 0, election.Flaws{})
-	if p := decide(m, at(expiry+stepSkew-time.Millisecond), rec, election.Request{}); p.Action != election.ActNone {
+	if p := decide(m, at(expiry+stepSkew-time.Millisecond), rec,
+		election.Request{}); p.Action != election.ActNone {
 		t.Fatalf("at expiry+skew-1ms: %v (%s); want none", p.Action, p.Reason)
 	}
 	p := decide(m, at(expiry+stepSkew), rec, election.Request{})
@@ -110,7 +111,8 @@ func TestMachineWallClockFlawStealsLiveLease(t *testing.T) {
 	now := at(time.Second)
 	now.Wall = now.Wall.Add(stepCfg.LeaseDuration) // ahead by a lease
 	decide(m, now, other(7, 0), election.Request{})
-	if p := decide(m, now, other(8, time.Second), election.Request{}); p.Action != election.ActClaim {
+	if p := decide(m, now, other(8, time.Second),
+		election.Request{}); p.Action != election.ActClaim {
 		t.Fatalf("flawed machine: %v; want the steal the flaw allows", p.Action)
 	}
 }
@@ -176,7 +178,8 @@ func TestMachinePreemptionAsksInsteadOfTakingOver(t *testing.T) {
 	}
 
 	flawed := newStepMachine(t, 9, election.Flaws{InstantPreemption: true})
-	if p := decide(flawed, at(time.Second), other(7, 0), election.Request{}); p.Action != election.ActClaim {
+	if p := decide(flawed, at(time.Second), other(7, 0),
+		election.Request{}); p.Action != election.ActClaim {
 		t.Fatalf("with the instant-preemption flaw: %v; want claim", p.Action)
 	}
 }
@@ -210,7 +213,8 @@ func TestMachineHandsOverToALiveRequester(t *testing.T) {
 	dead := *s.Target
 	dead.LastHeartbeat = now.Wall.Add(-time.Minute)
 	s2.Target = &dead
-	if p := m2.Decide(s2, now, now, election.Request{}); p.Action != election.ActRefresh || !p.ClearHandoff {
+	if p := m2.Decide(s2, now, now, election.Request{}); p.Action != election.ActRefresh ||
+		!p.ClearHandoff {
 		t.Fatalf("dead requester: %v clear=%v; want a refresh that clears the request",
 			p.Action, p.ClearHandoff)
 	}
@@ -349,7 +353,8 @@ func TestMachineVacancyWithoutTheHoldersMarkWaitsALease(t *testing.T) {
 		}
 		if !marked {
 			later := at(time.Second + stepCfg.LeaseDuration)
-			if p := m.Decide(snap(later, vacant), later, later, election.Request{}); p.Action != election.ActClaim {
+			if p := m.Decide(snap(later, vacant), later, later,
+				election.Request{}); p.Action != election.ActClaim {
 				t.Errorf("unmarked vacancy after a lease: %v (%s); want claim", p.Action, p.Reason)
 			}
 		}

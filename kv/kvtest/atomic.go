@@ -202,7 +202,8 @@ func testAtomicReadYourWrites(e *env) {
 				return err
 			}
 			if !sameValue(got, c.want) {
-				e.t.Errorf("%v read in its transaction: got %s, want %s", c, short(got), short(c.want))
+				e.t.Errorf("%v read in its transaction: got %s, want %s", c, short(got),
+					short(c.want))
 			}
 		}
 		return nil

@@ -142,7 +142,8 @@ func (e *env) audit(stop <-chan struct{}) (int, error) {
 			return n, fmt.Errorf("audit %d: %w", n, err)
 		}
 		if got, want := sum(balances), int64(bankAccounts*bankBalance); got != want {
-			return n, fmt.Errorf("audit %d: total %d (balances %v), want %d", n, got, balances, want)
+			return n, fmt.Errorf("audit %d: total %d (balances %v), want %d", n, got, balances,
+				want)
 		}
 		for i, b := range balances {
 			if b < 0 {

@@ -187,7 +187,8 @@ func testExplicitReadConflict(e *env) {
 		{"read conflict key k; other commit writes k\\x00", key("k"), "k\x00", false},
 		{"read conflict range [p/a,p/c); other commit writes p/b", span("p/a", "p/c"), "p/b", true},
 		{"read conflict range [p/a,p/c); other commit writes p/a", span("p/a", "p/c"), "p/a", true},
-		{"read conflict range [p/a,p/c); other commit writes p/c", span("p/a", "p/c"), "p/c", false},
+		{"read conflict range [p/a,p/c); other commit writes p/c", span("p/a", "p/c"), "p/c",
+			false},
 	}
 	for _, c := range cases {
 		err := e.race(c.add, setter(e.key(c.write), "w"))

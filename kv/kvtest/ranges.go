@@ -72,7 +72,8 @@ func testRangeRead(e *env) {
 				return err
 			}
 			if got := e.keysOf(kvs); !slices.Equal(got, c.want) {
-				e.t.Errorf("GetRange [%q, %q) %+v: got %q, want %q", c.begin, c.end, c.opts, got, c.want)
+				e.t.Errorf("GetRange [%q, %q) %+v: got %q, want %q", c.begin, c.end, c.opts, got,
+					c.want)
 			}
 		}
 		return nil
@@ -191,7 +192,8 @@ func testInvertedRange(e *env) {
 		return nil
 	})
 	if !hasCode(err, kv.CodeInvertedRange) || calls != 1 {
-		e.t.Errorf("ClearRange [r/d, r/b): got %v after %d calls, want inverted_range (2005) after 1",
+		e.t.Errorf("ClearRange [r/d, r/b): got %v after %d calls, "+
+			"want inverted_range (2005) after 1",
 			err, calls)
 	}
 	if got := e.names(e.span("r/", "r0")); !slices.Equal(got, rangeKeys) {

@@ -161,7 +161,8 @@ func testConsistentSnapshot(e *env) {
 		e.t.Fatalf("read-only transaction: %v", err)
 	}
 	if string(x) != "1" || y != nil {
-		e.t.Errorf("reads after a later commit: got x=%s y=%s, want x=31 y=<absent>", show(x), show(y))
+		e.t.Errorf("reads after a later commit: got x=%s y=%s, want x=31 y=<absent>", show(x),
+			show(y))
 	}
 	if got, want := e.pairs(kvs), []string{"x=1"}; !slices.Equal(got, want) {
 		e.t.Errorf("range after a later commit: got %q, want %q", got, want)

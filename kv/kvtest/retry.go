@@ -44,7 +44,8 @@ func testRetryConflict(e *env) {
 		return nil
 	})
 	if err != nil || calls != 2 {
-		e.t.Errorf("Transact after one conflict: got %v after %d calls, want nil after 2", err, calls)
+		e.t.Errorf("Transact after one conflict: got %v after %d calls, want nil after 2", err,
+			calls)
 	}
 	if v := e.get(e.key("out")); string(v) != "\x02" {
 		e.t.Errorf("committed attempt: got %s, want 02 (the second)", show(v))
@@ -81,7 +82,8 @@ func testRetryableErrors(e *env) {
 			return nil
 		})
 		if err != nil || calls != 2 {
-			e.t.Errorf("ReadTransact, fn fails once with %d: got %v after %d calls, want nil after 2",
+			e.t.Errorf("ReadTransact, fn fails once with %d: got %v after %d calls, "+
+				"want nil after 2",
 				code, err, calls)
 		}
 	}
@@ -145,7 +147,8 @@ func testRetryLimit(e *env) {
 			return kv.NewError(kv.CodeNotCommitted)
 		})
 		if !errors.Is(err, kv.ErrNotCommitted) || calls != limit+1 {
-			e.t.Errorf("Transact with retry limit %d: got %v after %d calls, want not_committed after %d",
+			e.t.Errorf("Transact with retry limit %d: got %v after %d calls, "+
+				"want not_committed after %d",
 				limit, err, calls, limit+1)
 		}
 
@@ -233,7 +236,8 @@ func testRetryContextCancel(e *env) {
 		return nil
 	})
 	if !errors.Is(err, context.Canceled) {
-		e.t.Errorf("ReadTransact with a cancelled context: got %v after %d calls, want context.Canceled",
+		e.t.Errorf("ReadTransact with a cancelled context: got %v after %d calls, "+
+			"want context.Canceled",
 			err, calls)
 	}
 
@@ -243,7 +247,8 @@ func testRetryContextCancel(e *env) {
 		return nil
 	})
 	if !errors.Is(err, context.Canceled) {
-		e.t.Errorf("Transact with a cancelled context: got %v after %d calls, want context.Canceled",
+		e.t.Errorf("Transact with a cancelled context: got %v after %d calls, "+
+			"want context.Canceled",
 			err, calls)
 	}
 }
@@ -295,7 +300,8 @@ func testOtherPanics(e *env) {
 			_ = e.db.ReadTransact(e.ctx, func(tr kv.ReadTransaction) error { panic(value) })
 		})
 		if got != value {
-			e.t.Errorf("ReadTransact, fn panics with %v: recovered %v, want the same value", value, got)
+			e.t.Errorf("ReadTransact, fn panics with %v: recovered %v, want the same value", value,
+				got)
 		}
 	}
 }

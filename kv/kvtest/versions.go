@@ -71,10 +71,12 @@ func testReadVersionCoversCommits(e *env) {
 
 		rv := e.readVersion()
 		if rv < cv {
-			e.t.Errorf("commit %d: read version %d is below the earlier commit version %d", i, rv, cv)
+			e.t.Errorf("commit %d: read version %d is below the earlier commit version %d", i, rv,
+				cv)
 		}
 		if rv < last {
-			e.t.Errorf("commit %d: read version %d is below the earlier read version %d", i, rv, last)
+			e.t.Errorf("commit %d: read version %d is below the earlier read version %d", i, rv,
+				last)
 		}
 		last = rv
 	}

@@ -134,7 +134,8 @@ func testStampsUnique(e *env) {
 					if vs, err = fut.Get(); err == nil {
 						mu.Lock()
 						if other, dup := seen[string(vs)]; dup {
-							err = fmt.Errorf("commits %s and %s share versionstamp %x", other, e.name(key), vs)
+							err = fmt.Errorf("commits %s and %s share versionstamp %x", other,
+								e.name(key), vs)
 						}
 						seen[string(vs)] = e.name(key)
 						mu.Unlock()
@@ -185,7 +186,8 @@ func testStampOffsets(e *env) {
 			tr.SetVersionstampedValue(e.key("vo/value"), withOffset(placeholder, -1))
 		}},
 		{"value offset one past the last fit", func(tr kv.Transaction) {
-			tr.SetVersionstampedValue(e.key("vo/value"), withOffset(append([]byte("a"), placeholder...), 2))
+			tr.SetVersionstampedValue(e.key("vo/value"),
+				withOffset(append([]byte("a"), placeholder...), 2))
 		}},
 	}
 	for _, c := range bad {
@@ -206,7 +208,8 @@ func testStampOffsets(e *env) {
 
 	vs := e.stamped(func(tr kv.Transaction) error {
 		tr.SetVersionstampedKey(keyParam(len(base)), []byte("v"))
-		tr.SetVersionstampedValue(e.key("vo/value"), withOffset(append([]byte("a"), placeholder...), 1))
+		tr.SetVersionstampedValue(e.key("vo/value"),
+			withOffset(append([]byte("a"), placeholder...), 1))
 		return nil
 	})
 	if got := e.get(append(bytes.Clone(base), vs...)); string(got) != "v" {
@@ -284,7 +287,8 @@ func testStampWithoutWrites(e *env) {
 		return err
 	})
 	vs, err := fut.Get()
-	e.wantCode(fmt.Sprintf("GetVersionstamp without writes (got %x)", vs), err, kv.CodeNoCommitVersion)
+	e.wantCode(fmt.Sprintf("GetVersionstamp without writes (got %x)", vs), err,
+		kv.CodeNoCommitVersion)
 }
 
 // testStampFailedCommit checks that the versionstamp future of a

@@ -196,7 +196,8 @@ func testWatchFailedCommit(e *env) {
 			e.t.Errorf("watch of a transaction that did not commit: fired, want an error")
 		}
 	case <-time.After(watchFireWait):
-		e.t.Errorf("watch of a transaction that did not commit is still waiting after %v", watchFireWait)
+		e.t.Errorf("watch of a transaction that did not commit is still waiting after %v",
+			watchFireWait)
 	}
 }
 
@@ -262,7 +263,8 @@ func testTooManyWatches(e *env) {
 		}
 	}
 	if refused == 0 {
-		e.t.Errorf("%d outstanding watches: none refused, want too_many_watches (1032)", watchLimit+1)
+		e.t.Errorf("%d outstanding watches: none refused, want too_many_watches (1032)",
+			watchLimit+1)
 	}
 
 	// Cancelled watches stop counting against the limit.

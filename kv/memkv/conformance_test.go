@@ -24,7 +24,10 @@ func TestConformance(t *testing.T) {
 // do on a cluster.
 func TestConformanceWithLatency(t *testing.T) {
 	kvtest.Run(t, func(t *testing.T) (kv.Database, []byte) {
-		opts := memkv.Options{ReadLatency: 200 * time.Microsecond, CommitLatency: 500 * time.Microsecond}
+		opts := memkv.Options{
+			ReadLatency:   200 * time.Microsecond,
+			CommitLatency: 500 * time.Microsecond,
+		}
 		return memkv.New(opts), []byte("\xfe")
 	})
 }
@@ -38,7 +41,8 @@ func TestConformanceShared(t *testing.T) {
 	kvtest.Run(t, kvtest.SharedOpener(db, []byte("shared/")))
 
 	err := db.ReadTransact(context.Background(), func(tr kv.ReadTransaction) error {
-		kvs, err := tr.GetRange(kv.Range{Begin: nil, End: []byte("\xff")}, kv.RangeOptions{Limit: 5}).
+		kvs, err := tr.GetRange(kv.Range{Begin: nil, End: []byte("\xff")},
+			kv.RangeOptions{Limit: 5}).
 			GetSliceWithError()
 		if err == nil && len(kvs) > 0 {
 			t.Errorf("after the suite, keys remain outside cleared prefixes, e.g. %q", kvs[0].Key)

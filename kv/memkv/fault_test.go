@@ -118,7 +118,9 @@ func TestCommitFaultHook(t *testing.T) {
 
 func TestOnCommitResolved(t *testing.T) {
 	var infos []memkv.CommitInfo
-	db := memkv.New(memkv.Options{OnCommit: func(ci memkv.CommitInfo) { infos = append(infos, ci) }})
+	db := memkv.New(memkv.Options{
+		OnCommit: func(ci memkv.CommitInfo) { infos = append(infos, ci) },
+	})
 	set(t, db, "n", "\x01")
 	tr := db.CreateTransaction()
 	tr.Add([]byte("n"), []byte{2})
@@ -139,7 +141,8 @@ func TestOnCommitResolved(t *testing.T) {
 	}
 	ci := infos[1]
 	if ci.Version <= infos[0].Version || ci.ReadVersion >= ci.Version {
-		t.Errorf("versions %d then %d, read version %d", infos[0].Version, ci.Version, ci.ReadVersion)
+		t.Errorf("versions %d then %d, read version %d", infos[0].Version, ci.Version,
+			ci.ReadVersion)
 	}
 	got := ""
 	for _, m := range ci.Mutations {

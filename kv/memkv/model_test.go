@@ -148,7 +148,8 @@ func runModel(t *testing.T, script []byte) {
 				}
 				want, ok := m[k]
 				if (v != nil) != ok || !bytes.Equal(v, want) {
-					t.Fatalf("get %q = %x (present %v), want %x (present %v)", k, v, v != nil, want, ok)
+					t.Fatalf("get %q = %x (present %v), want %x (present %v)", k, v, v != nil,
+						want, ok)
 				}
 			}
 		}
@@ -158,7 +159,8 @@ func runModel(t *testing.T, script []byte) {
 
 		all, err := kv.ReadTransactValue(context.Background(), db,
 			func(rt kv.ReadTransaction) ([]kv.KeyValue, error) {
-				return rt.GetRange(kv.Range{Begin: []byte(""), End: []byte{0xff}}, kv.RangeOptions{}).
+				return rt.GetRange(kv.Range{Begin: []byte(""), End: []byte{0xff}},
+					kv.RangeOptions{}).
 					GetSliceWithError()
 			})
 		if err != nil {

@@ -212,7 +212,9 @@ func TestLimits(t *testing.T) {
 		{"key too large", func(tr kv.Transaction) { tr.Set(long(10_001), nil) }, 2102},
 		{"value at limit", func(tr kv.Transaction) { tr.Set([]byte("k"), long(100_000)) }, 0},
 		{"value too large", func(tr kv.Transaction) { tr.Set([]byte("k"), long(100_001)) }, 2103},
-		{"atomic param too large", func(tr kv.Transaction) { tr.Add([]byte("k"), long(100_001)) }, 2103},
+		{"atomic param too large", func(tr kv.Transaction) {
+			tr.Add([]byte("k"), long(100_001))
+		}, 2103},
 		{"transaction too large", func(tr kv.Transaction) {
 			for i := range 101 {
 				tr.Set([]byte{byte(i)}, long(100_000))

@@ -248,7 +248,10 @@ func (t *Txn) AddWriteConflictRange(r kv.Range) error {
 	if bytes.Equal(r.Begin, r.End) {
 		return nil
 	}
-	t.writeConf = append(t.writeConf, kv.Range{Begin: t.copyBytes(r.Begin), End: t.copyBytes(r.End)})
+	t.writeConf = append(t.writeConf, kv.Range{
+		Begin: t.copyBytes(r.Begin),
+		End:   t.copyBytes(r.End),
+	})
 	t.size += len(r.Begin) + len(r.End)
 	return nil
 }
