@@ -155,7 +155,7 @@ func FuzzCandidateKey(f *testing.F) {
 					t.Fatalf("listed %q whose key %x is not the stored %x", c.ProcessID, k, key)
 				}
 			}
-			if list != nil {
+			if len(list) > 0 {
 				_, err = e.RunCycle(tr, list[0].ProcessID, 0, t0)
 				wantTyped(t, "RunCycle", err)
 			}
