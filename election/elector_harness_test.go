@@ -130,6 +130,30 @@ func (c *cluster) stopMember(m *member) error {
 	}
 }
 
+// leaderAndFollower starts "a", waits for it to lead, then starts "b" and
+// waits for it to follow a.
+func (c *cluster) leaderAndFollower() (a, b *member) {
+	c.t.Helper()
+	a = c.start("a", election.ElectorOptions{})
+	c.waitFor("a to lead", a.e.IsLeader)
+	b = c.start("b", election.ElectorOptions{})
+	c.waitFor("b to follow a", func() bool {
+		l, ok := b.e.Leader()
+		return ok && l.LeaderID == "a"
+	})
+	return a, b
+}
+
+// stopAll stops the members and checks that no two of them ever led at
+// once.
+func (c *cluster) stopAll(ms ...*member) {
+	c.t.Helper()
+	for _, m := range ms {
+		c.stopMember(m)
+	}
+	c.rec.checkNoOverlap(c.t)
+}
+
 // close stops the clock driver. Members must have been stopped.
 func (c *cluster) close() {
 	c.stop()

@@ -120,10 +120,7 @@ func TestElectorResignHandsOverBeforeNextHeartbeat(t *testing.T) {
 
 func TestElectorResignByFollowerFails(t *testing.T) {
 	c := newCluster(t, testLease, memkv.Options{})
-	a := c.start("a", election.ElectorOptions{})
-	c.waitFor("a to lead", a.e.IsLeader)
-	b := c.start("b", election.ElectorOptions{})
-	c.waitFor("b to see a", func() bool { l, ok := b.e.Leader(); return ok && l.LeaderID == "a" })
+	a, b := c.leaderAndFollower()
 
 	if err := b.e.Resign(context.Background()); !errors.Is(err, election.ErrNotLeader) {
 		t.Errorf("follower Resign() = %v; want ErrNotLeader", err)
@@ -143,17 +140,12 @@ func TestElectorResignByFollowerFails(t *testing.T) {
 		t.Fatalf("HandOff(b): %v", err)
 	}
 	c.waitFor("b to lead", b.e.IsLeader)
-	c.stopMember(a)
-	c.stopMember(b)
-	c.rec.checkNoOverlap(t)
+	c.stopAll(a, b)
 }
 
 func TestElectorCrashTakeoverWaitsForTheLease(t *testing.T) {
 	c := newCluster(t, testLease, memkv.Options{})
-	a := c.start("a", election.ElectorOptions{})
-	c.waitFor("a to lead", a.e.IsLeader)
-	b := c.start("b", election.ElectorOptions{})
-	c.waitFor("b to see a", func() bool { l, ok := b.e.Leader(); return ok && l.LeaderID == "a" })
+	a, b := c.leaderAndFollower()
 
 	crashAt := c.vtime()
 	a.gate.dead.Store(true)
@@ -165,9 +157,7 @@ func TestElectorCrashTakeoverWaitsForTheLease(t *testing.T) {
 	if took > bound {
 		t.Errorf("takeover after crash took %v; want at most %v", took, bound)
 	}
-	c.stopMember(a)
-	c.stopMember(b)
-	c.rec.checkNoOverlap(t)
+	c.stopAll(a, b)
 }
 
 func TestElectorRestartedIncarnationDoesNotInheritLease(t *testing.T) {
@@ -248,10 +238,7 @@ func TestElectorSkewedFollowers(t *testing.T) {
 
 func TestElectorDoFromStaleLeaderNeverCommits(t *testing.T) {
 	c := newCluster(t, testLease, memkv.Options{})
-	a := c.start("a", election.ElectorOptions{})
-	c.waitFor("a to lead", a.e.IsLeader)
-	b := c.start("b", election.ElectorOptions{})
-	c.waitFor("b to follow", func() bool { _, ok := b.e.Leader(); return ok })
+	a, b := c.leaderAndFollower()
 
 	work := c.ss.Pack(tuple.Tuple{"work"})
 	attempts := 0
@@ -450,10 +437,7 @@ func TestElectorInitializesAndWaitsForConfig(t *testing.T) {
 
 func TestElectorHonoursAResignationRequest(t *testing.T) {
 	c := newCluster(t, testLease, memkv.Options{})
-	a := c.start("a", election.ElectorOptions{})
-	c.waitFor("a to lead", a.e.IsLeader)
-	b := c.start("b", election.ElectorOptions{})
-	c.waitFor("b to follow", func() bool { _, ok := b.e.Leader(); return ok })
+	a, b := c.leaderAndFollower()
 
 	// An operator asks a to resign, as `fdbelect resign` does.
 	t0 := c.vtime()
@@ -502,9 +486,7 @@ func TestElectorWaitsOutAVacancyItsHolderDidNotWrite(t *testing.T) {
 	}
 	c.waitFor("b to lead", b.e.IsLeader)
 	a.gate.resume()
-	c.stopMember(a)
-	c.stopMember(b)
-	c.rec.checkNoOverlap(t)
+	c.stopAll(a, b)
 }
 
 func TestElectorResignedHighPriorityStaysOff(t *testing.T) {
