@@ -59,8 +59,9 @@
 //   - Watches fire when the committed value differs from the value the
 //     transaction saw or wrote; they are armed at commit (firing at once if
 //     the value already changed), fail with the commit's error when the
-//     transaction does not commit, and fail with transaction_cancelled
-//     (1025) on Cancel or Reset. At most 10,000 are outstanding per DB
+//     transaction does not commit, fail with operation_cancelled (1101)
+//     when cancelled and with transaction_cancelled (1025) when their
+//     transaction is reset first. At most 10,000 are outstanding per DB
 //     (too_many_watches, 1032). No goroutine is started per watch.
 //   - Transact and ReadTransact use kv.Run and kv.RunRead: FoundationDB's
 //     retry classes, jittered exponential backoff from 10 ms to 1 s on the
