@@ -8,7 +8,8 @@
 // Each simulated process drives the production decision logic,
 // election.Machine, exactly as the Elector does: one cycle per transaction
 // (Cycle, commit, Finish), registration in a transaction of its own
-// followed by LoadRegistration, eviction of dead candidates by the leader
+// followed by LoadRegistration with that commit's versionstamp, eviction
+// of dead candidates by the leader
 // when EvictDue, watches on the leader record, the config and (while
 // leading) the handoff request, and kv's retry loop around every commit.
 // The database is kv/memkv on a clock.Fake that follows true time.
