@@ -44,7 +44,8 @@ const (
 	CodeGRVProxyMemoryLimit     = 1078
 	CodeOperationCancelled      = 1101
 	CodeTagThrottled            = 1213
-	CodeTransactionRejectedHot  = 1223
+	CodeProxyTagThrottled       = 1223
+	CodeHotShardThrottled       = 1235
 	CodeClientInvalidOperation  = 2000
 	CodeKeyOutsideLegalRange    = 2004
 	CodeInvertedRange           = 2005
@@ -79,7 +80,8 @@ var names = map[int]string{
 	CodeGRVProxyMemoryLimit:     "grv_proxy_memory_limit_exceeded",
 	CodeOperationCancelled:      "operation_cancelled",
 	CodeTagThrottled:            "tag_throttled",
-	CodeTransactionRejectedHot:  "transaction_rejected_range_locked",
+	CodeProxyTagThrottled:       "proxy_tag_throttled",
+	CodeHotShardThrottled:       "transaction_throttled_hot_shard",
 	CodeClientInvalidOperation:  "client_invalid_operation",
 	CodeKeyOutsideLegalRange:    "key_outside_legal_range",
 	CodeInvertedRange:           "inverted_range",
@@ -139,7 +141,7 @@ func IsRetryable(err error) bool {
 		CodeCommitUnknownResult, CodeProcessBehind, CodeDatabaseLocked,
 		CodeClusterVersionChanged, CodeCommitProxyMemoryLimit,
 		CodeBatchTransactionThrottl, CodeGRVProxyMemoryLimit, CodeTagThrottled,
-		CodeTransactionRejectedHot:
+		CodeProxyTagThrottled, CodeHotShardThrottled:
 		return true
 	}
 	return false

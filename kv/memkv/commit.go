@@ -19,6 +19,15 @@ func (t *Txn) hasWrites() bool {
 // without writes commits at once. Commit blocks for CommitLatency. A second
 // Commit without Reset fails with used_during_commit (2017).
 func (t *Txn) Commit() error {
+	if err := t.usable(); err != nil {
+		// Also a second Commit: the first one's watches and versionstamp
+		// keep the outcome they have.
+		return err
+	}
+	// From here on the transaction is spent, whatever the outcome, until
+	// Reset or OnError: committing again would apply atomic operations a
+	// second time after an ambiguous commit that did apply.
+	t.started = true
 	err := t.commit()
 	if err != nil {
 		t.db.mu.Lock()
@@ -29,13 +38,6 @@ func (t *Txn) Commit() error {
 }
 
 func (t *Txn) commit() error {
-	if err := t.usable(); err != nil {
-		return err
-	}
-	if t.committed {
-		// Committing again would apply the atomic operations twice.
-		return kv.NewError(kv.CodeUsedDuringCommit)
-	}
 	if !t.hasWrites() {
 		t.db.mu.Lock()
 		t.committed = true
@@ -60,6 +62,9 @@ func (db *DB) commit(t *Txn) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 
+	if t.cancelled.Load() {
+		return kv.NewError(kv.CodeTransactionCancelled)
+	}
 	if !t.hasRV {
 		// A blind write needs no snapshot; it reads at the newest version.
 		t.rv, t.hasRV = db.readVersionLocked(), true

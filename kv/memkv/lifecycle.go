@@ -97,9 +97,8 @@ func (t *Txn) reset(err error, keep bool) {
 	if !t.committed {
 		t.failPendingLocked(err)
 	}
-	retry := t.retry
-	*t = Txn{db: db, retry: retry}
-	t.snap.t = t
+	t.txnAttempt = txnAttempt{}
+	t.cancelled.Store(false)
 	db.mu.Unlock()
 
 	if !keep {
@@ -111,9 +110,10 @@ func (t *Txn) reset(err error, keep bool) {
 // transaction_cancelled (1025), and so do its pending watches and
 // versionstamp. Cancel may be called from any goroutine, more than once.
 func (t *Txn) Cancel() {
-	t.cancelled.Store(true)
 	t.db.mu.Lock()
 	defer t.db.mu.Unlock()
+	// Stored under db.mu: Reset rewrites the whole Txn under the same lock.
+	t.cancelled.Store(true)
 	if !t.committed {
 		t.failPendingLocked(kv.NewError(kv.CodeTransactionCancelled))
 	}

@@ -76,6 +76,13 @@ type Txn struct {
 
 	cancelled atomic.Bool
 
+	txnAttempt
+}
+
+// txnAttempt is the state of one attempt of a Txn, cleared by Reset. It is
+// kept apart from the fields above so that Reset rewrites only it, while
+// Cancel may read db and write cancelled from another goroutine.
+type txnAttempt struct {
 	hasRV      bool
 	rv         int64
 	writes     writeSet
@@ -87,6 +94,7 @@ type Txn struct {
 	size       int
 	arena      []byte
 	deferred   error // a write error, reported by every later call
+	started    bool  // Commit was called: every later use fails with 2017
 	committed  bool
 	version    int64
 
@@ -125,6 +133,9 @@ func (t *Txn) usable() error {
 	}
 	if t.deferred != nil {
 		return t.deferred
+	}
+	if t.started {
+		return kv.NewError(kv.CodeUsedDuringCommit)
 	}
 	if t.retry.TimedOut() {
 		return kv.NewError(kv.CodeTransactionTimedOut)
@@ -320,8 +331,12 @@ func (t *Txn) addReadConflict(r kv.Range, copyKeys bool) {
 	t.size += len(r.Begin) + len(r.End)
 }
 
-// GetReadVersion returns the transaction's read version.
+// GetReadVersion returns the transaction's read version. After Commit it
+// still returns the version the transaction read at, if it took one.
 func (t *Txn) GetReadVersion() kv.FutureInt64 {
+	if t.started && t.hasRV && !t.cancelled.Load() {
+		return &int64Future{v: t.rv}
+	}
 	if err := t.usable(); err != nil {
 		return &int64Future{err: err}
 	}

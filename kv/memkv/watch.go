@@ -38,10 +38,13 @@ func (t *Txn) Watch(key []byte) kv.FutureNil {
 		return w
 	}
 
+	// The watch compares with the value the transaction sees now, its own
+	// writes included, as FoundationDB's does: a later write of the key in
+	// the same transaction fires it at commit. Only a value that contains
+	// the commit's versionstamp is taken at commit instead.
 	w.key = append([]byte(nil), key...)
-	if e := t.entry(key); e != nil || t.locallyCleared(key) || t.isUnreadable(key) {
-		w.local = true
-	}
+	e := t.entry(key)
+	w.local = t.isUnreadable(key) || (e != nil && e.base == baseStamp)
 	rv := t.readVersion()
 
 	db.mu.Lock()
@@ -51,7 +54,15 @@ func (t *Txn) Watch(key []byte) kv.FutureNil {
 		return w
 	}
 	if !w.local {
-		w.val, w.present = db.data.get(key, rv)
+		var v []byte
+		var ok bool
+		if e != nil || !t.locallyCleared(key) {
+			v, ok = db.data.get(key, rv)
+		}
+		if e != nil {
+			v, ok = e.resolve(v, ok, nil)
+		}
+		w.val, w.present = present(v, ok), ok
 	}
 	db.nwatches++
 	w.counted = true
