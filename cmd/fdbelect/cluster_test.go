@@ -341,3 +341,22 @@ func TestResignIsHonouredByARunningElector(t *testing.T) {
 		t.Error("the resigned leader still leads")
 	}
 }
+
+func TestResignIsNotFooledByARefresh(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.DefaultConfig())
+	h.register("z", 0, time.Now())
+	h.claim("z")
+
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		h.claim("z") // z refreshes and ignores the request, like a 0.11.0 leader
+	}()
+	out := h.mustRun("resign", "--id", "z", "--wait", "300ms")
+	if !strings.Contains(out, "z did not answer within 300ms") {
+		t.Errorf("resign = %q; a refresh is not a resignation", out)
+	}
+	if l := h.leader(); l == nil || !l.Vacant() {
+		t.Errorf("leader record after resign = %+v; want vacant", l)
+	}
+}

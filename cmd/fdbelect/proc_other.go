@@ -23,3 +23,9 @@ func exitStatus(err error) int {
 }
 
 func signalStatus(os.Signal) int { return 1 }
+
+// signalGroup sends sig to the command; there are no process groups here.
+func signalGroup(p *os.Process, sig os.Signal) error { return p.Signal(sig) }
+
+// killGroup kills the command.
+func killGroup(p *os.Process) error { return p.Kill() }

@@ -15,6 +15,20 @@ func childAttrs() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
 
+// signalGroup sends sig to the command's whole process group, so that the
+// processes it started stop with it; it falls back to the command alone.
+func signalGroup(p *os.Process, sig os.Signal) error {
+	if s, ok := sig.(syscall.Signal); ok {
+		if err := syscall.Kill(-p.Pid, s); err == nil {
+			return nil
+		}
+	}
+	return p.Signal(sig)
+}
+
+// killGroup kills the command's whole process group.
+func killGroup(p *os.Process) error { return signalGroup(p, syscall.SIGKILL) }
+
 // exitStatus returns the shell-style status of a finished command: its exit
 // code, or 128 plus the signal that killed it.
 func exitStatus(err error) int {

@@ -58,20 +58,17 @@ func resign(ctx context.Context, db kv.Database, el *election.Election, id strin
 	if err != nil {
 		return fmt.Errorf("resign: %w", err)
 	}
-	defer watch.Cancel()
 	if wait == 0 {
 		wait = lease
 	}
 
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-watch.Ready():
+	gone, err := awaitResignation(ctx, db, el, leader, watch, wait)
+	switch {
+	case err != nil:
+		return fmt.Errorf("resign: %w", err)
+	case gone:
 		fmt.Fprintf(w, "resign: %s resigned at ballot %d\n", id, leader.Ballot)
 		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("resign: %w", ctx.Err())
-	case <-t.C:
 	}
 
 	resigned, err := vacate(ctx, db, el, id)
@@ -86,6 +83,42 @@ func resign(ctx context.Context, db kv.Database, el *election.Election, id strin
 			"(candidates take over after one lease)\n", id, wait, leader.Ballot)
 	}
 	return nil
+}
+
+// awaitResignation waits up to wait for the record to stop naming leader's
+// holder. Every change of the record fires the watch, refreshes included,
+// so each firing is checked by reading the record again.
+func awaitResignation(ctx context.Context, db kv.Database, el *election.Election,
+	leader *election.LeaderState, watch kv.FutureNil, wait time.Duration) (bool, error) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-watch.Ready():
+		case <-ctx.Done():
+			watch.Cancel()
+			return false, ctx.Err()
+		case <-t.C:
+			watch.Cancel()
+			return false, nil
+		}
+
+		var still bool
+		err := db.Transact(ctx, func(tr kv.Transaction) error {
+			l, err := el.LeaderRaw(tr)
+			if err != nil {
+				return err
+			}
+			still = l != nil && l.LeaderID == leader.LeaderID &&
+				l.Versionstamp == leader.Versionstamp
+			watch = tr.Watch(el.LeaderKey())
+			return nil
+		})
+		if err != nil || !still {
+			watch.Cancel()
+			return err == nil, err
+		}
+	}
 }
 
 // requestResignation writes the resignation request if id leads, and

@@ -32,8 +32,8 @@ type app struct {
 	// func releases the connection.
 	open func(clusterFile string) (kv.Database, func(), error)
 
-	// signals returns a channel of SIGINT and SIGTERM and a func that stops
-	// delivery.
+	// signals returns a channel of SIGINT, SIGTERM, SIGHUP and SIGQUIT and
+	// a func that stops delivery.
 	signals func() (<-chan os.Signal, func())
 
 	// isTerminal reports whether w is an interactive terminal.
@@ -69,7 +69,9 @@ func openCluster(clusterFile string) (kv.Database, func(), error) {
 
 func osSignals() (<-chan os.Signal, func()) {
 	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP and SIGQUIT too: left to their default action they would end
+	// fdbelect without stopping a command it runs.
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	return ch, func() { signal.Stop(ch) }
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -43,9 +44,16 @@ priority), it sends CMD SIGTERM and, after --grace, SIGKILL, then keeps
 campaigning and starts CMD again on its next election.
 
 When CMD exits on its own, run resigns, unregisters and exits with CMD's
-status (128+N for a command killed by signal N). SIGINT and SIGTERM are
-forwarded to CMD while it runs; without a running CMD they stop run, which
-resigns on the way out.
+status (128+N for a command killed by signal N). SIGINT, SIGTERM, SIGHUP
+and SIGQUIT are forwarded to CMD while it runs; without a running CMD they
+stop run, which resigns on the way out. Signals go to CMD's whole process
+group, and whatever CMD leaves running is killed when it ends.
+
+Exclusion: CMD is signalled the moment leadership ends, but another
+candidate may start its own CMD right away, so two can overlap for as long
+as CMD takes to stop (at most --grace). Keep --grace short, or have CMD
+fence what it writes: it gets FDBELECT_ID and FDBELECT_BALLOT in its
+environment, and ballots only grow, across leaders too.
 
 The election must have a config ("fdbelect config init"); until it does,
 run logs the error and retries.`,
@@ -109,6 +117,8 @@ type supervisor struct {
 	mu      sync.Mutex
 	child   *os.Process // guarded by mu; the running command, or nil
 	exiting bool        // guarded by mu; a command ended on its own: start no other
+	// signalled is the last signal forwarded to the command, guarded by mu.
+	signalled os.Signal
 }
 
 // childResult is how a command ended.
@@ -225,6 +235,8 @@ func (s *supervisor) lead(ctx context.Context, l election.LeaderState) {
 	cmd := exec.Command(s.o.argv[0], s.o.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
 	cmd.SysProcAttr = childAttrs()
+	cmd.Env = append(os.Environ(), "FDBELECT_ID="+s.o.id,
+		"FDBELECT_BALLOT="+strconv.FormatUint(l.Ballot, 10))
 	cmd.WaitDelay = s.o.grace
 	if err := cmd.Start(); err != nil {
 		s.finish(childResult{err: fmt.Errorf("run: starting %s: %w", s.o.argv[0], err)})
@@ -238,11 +250,20 @@ func (s *supervisor) lead(ctx context.Context, l election.LeaderState) {
 	go func() { waited <- cmd.Wait() }()
 	select {
 	case err := <-waited:
+		_ = killGroup(cmd.Process) // what it left running must not outlive it
 		status := exitStatus(err)
 		s.logf("%s exited with status %d; resigning", s.o.argv[0], status)
 		s.finish(childResult{status: status})
 	case <-ctx.Done():
 		s.stop(cmd.Process, waited)
+		s.mu.Lock()
+		sig := s.signalled
+		s.mu.Unlock()
+		if sig != nil {
+			// A signal forwarded while the command was stopping still
+			// means: exit once it is gone.
+			s.finish(childResult{status: signalStatus(sig)})
+		}
 	}
 }
 
@@ -250,17 +271,18 @@ func (s *supervisor) lead(ctx context.Context, l election.LeaderState) {
 // it is still running after the grace period.
 func (s *supervisor) stop(p *os.Process, waited <-chan error) {
 	s.logf("stopping %s (pid %d) with SIGTERM", s.o.argv[0], p.Pid)
-	_ = p.Signal(syscall.SIGTERM)
+	_ = signalGroup(p, syscall.SIGTERM)
 	t := time.NewTimer(s.o.grace)
 	defer t.Stop()
 	select {
 	case err := <-waited:
 		s.logf("%s stopped with status %d", s.o.argv[0], exitStatus(err))
+		_ = killGroup(p) // processes it started and left behind
 		return
 	case <-t.C:
 	}
 	s.logf("%s still running after %v; sending SIGKILL", s.o.argv[0], s.o.grace)
-	_ = p.Kill()
+	_ = killGroup(p)
 	<-waited
 }
 
@@ -273,7 +295,8 @@ func (s *supervisor) forward(sig os.Signal) bool {
 		return false
 	}
 	s.logf("forwarding %v to %s", sig, s.o.argv[0])
-	_ = s.child.Signal(sig)
+	_ = signalGroup(s.child, sig)
+	s.signalled = sig
 	return true
 }
 

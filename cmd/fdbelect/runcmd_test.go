@@ -260,3 +260,100 @@ func TestRunNeverOverlapsCommands(t *testing.T) {
 		t.Errorf("stderr does not mention SIGKILL:\n%s", h.stderr.String())
 	}
 }
+
+func TestRunStopsWhatTheCommandStarted(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	dir := t.TempDir()
+	script, pidFile := filepath.Join(dir, "parent.sh"), filepath.Join(dir, "pid")
+	// The command starts a process that ignores SIGTERM, then waits.
+	body := "#!/bin/sh\nsh -c 'trap \"\" TERM; while :; do sleep 0.05; done' &\n" +
+		"echo $! > \"$1\"\ntrap 'exit 0' TERM\nwait\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := h.startRun(ctx, "--id", "a", "--", script, pidFile)
+	var pid int
+	waitFor(t, "the grandchild to start", 10*time.Second, func() bool {
+		b, err := os.ReadFile(pidFile)
+		if err != nil {
+			return false
+		}
+		pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
+		return err == nil && pid > 0
+	})
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run after cancel: %v", err)
+	}
+	waitFor(t, "the grandchild to be gone", 10*time.Second, func() bool {
+		return syscall.Kill(pid, 0) != nil
+	})
+}
+
+func TestRunExitsOnASignalThatArrivesWhileStopping(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	dir := t.TempDir()
+	script, logFile := filepath.Join(dir, "slow.sh"), filepath.Join(dir, "log")
+	// The command takes half a second to stop after SIGTERM.
+	body := "#!/bin/sh\necho started >> \"$1\"\n" +
+		"trap 'echo term >> \"$1\"; sleep 0.5; exit 7' TERM\n" +
+		"while :; do sleep 0.02; done\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	done := h.startRun(context.Background(), "--id", "a", "--", script, logFile)
+	waitFor(t, "the child to start", 10*time.Second, func() bool {
+		return countIn(logFile, "started") == 1
+	})
+	h.tx(func(tr kv.Transaction) error { // leadership lost: the command is stopped
+		_, err := h.el.ResignLeadership(tr, "a")
+		return err
+	})
+	waitFor(t, "SIGTERM on loss", 10*time.Second, func() bool {
+		return countIn(logFile, "term") == 1
+	})
+	h.sigs <- syscall.SIGTERM // while the command is still stopping
+
+	select {
+	case err := <-done:
+		if got := exitCode(err); got != 143 {
+			t.Errorf("run: err = %v, exit code %d; want 143", err, got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not exit after a SIGTERM that arrived while stopping")
+	}
+	if got := countIn(logFile, "started"); got != 1 {
+		t.Errorf("the command started %d times; want once", got)
+	}
+}
+
+func TestRunGivesTheCommandItsFencingToken(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	dir := t.TempDir()
+	script, out := filepath.Join(dir, "env.sh"), filepath.Join(dir, "env")
+	body := "#!/bin/sh\necho \"$FDBELECT_ID $FDBELECT_BALLOT\" > \"$1\"\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-h.startRun(context.Background(), "--id", "a", "--", script, out); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) != 2 || fields[0] != "a" {
+		t.Fatalf("the command saw %q; want its id and a ballot", b)
+	}
+	if n, err := strconv.ParseUint(fields[1], 10, 64); err != nil || n == 0 {
+		t.Errorf("FDBELECT_BALLOT = %q; want a positive ballot", fields[1])
+	}
+}
