@@ -66,6 +66,12 @@ type Event struct {
 // it may block until then, in which case OnDemoted follows as soon as it
 // returns, or start work on a goroutine of its own that watches the
 // context. Run returns only after every callback has returned.
+//
+// Once that context is cancelled another process may lead: at once after a
+// resignation or handoff, about 2×MaxClockSkew later after a lost lease.
+// Work that must never overlap another leader's has to stop by then, or be
+// fenced: written through Do, or stamped with Token for systems outside
+// the database.
 type Callbacks struct {
 	OnElected       func(ctx context.Context, leader LeaderState)
 	OnDemoted       func(reason string)
