@@ -13,13 +13,14 @@ import (
 
 func TestCommitAgainAfterAmbiguousCommitDoesNotApplyTwice(t *testing.T) {
 	first := true
-	db := memkv.New(memkv.Options{Clock: newFake(), CommitFault: func(memkv.CommitInfo) memkv.Fault {
+	fault := func(memkv.CommitInfo) memkv.Fault {
 		if first {
 			first = false
 			return memkv.FaultUnknownAfter
 		}
 		return memkv.FaultNone
-	}})
+	}
+	db := memkv.New(memkv.Options{Clock: newFake(), CommitFault: fault})
 	tr := db.CreateTransaction()
 	tr.Add([]byte("ctr"), []byte{1, 0, 0, 0, 0, 0, 0, 0})
 	if err := tr.Commit(); codeOf(err) != kv.CodeCommitUnknownResult {
