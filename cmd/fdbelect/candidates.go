@@ -149,7 +149,12 @@ func showCandidates(ctx context.Context, db kv.Database, el *election.Election, 
 			state += ", leader"
 		}
 		age := time.Duration(c.AgeMS) * time.Millisecond
-		fmt.Fprintf(tw, "%s\t%d\t%s ago\t%s\t%s\n", c.ID, c.Priority, age, state,
+		when := age.String() + " ago"
+		if age < 0 {
+			// Written by a clock ahead of this machine's.
+			when = (-age).String() + " ahead"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", c.ID, c.Priority, when, state,
 			c.Versionstamp)
 	}
 	return tw.Flush()

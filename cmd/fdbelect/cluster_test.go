@@ -253,6 +253,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"nosuch"}, `unknown command "nosuch"`},
 		{[]string{"resign"}, "resign needs --id"},
 		{[]string{"config", "set"}, "needs at least one of"},
+		{[]string{"--election", "x", "config", "set"}, "needs at least one of"},
+		{[]string{"--election", "\xff", "status"}, "--election must be valid UTF-8"},
 		{[]string{"config", "frob"}, `unknown config command "frob"`},
 		{[]string{"config", "init", "--lease", "1s", "--heartbeat", "2s"}, "heartbeat"},
 		{[]string{"run", "--id", "a"}, "needs a command after --"},

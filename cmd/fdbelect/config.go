@@ -134,7 +134,13 @@ one and a half times it, as the library derives them; add --heartbeat or
   fdbelect config set --election billing --allow-preemption=false`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cmd.Flags().NFlag() == 0 {
+			changed := 0 // only this command's own flags, not --election
+			cmd.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+				if f.Changed {
+					changed++
+				}
+			})
+			if changed == 0 {
 				return usageError("config set needs at least one of --lease, --heartbeat, " +
 					"--candidate-timeout, --enabled, --allow-preemption")
 			}
