@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -209,6 +210,8 @@ func (s *supervisor) loop(ctx context.Context, sigs <-chan os.Signal,
 // outcome turns how run ended into its error.
 func (s *supervisor) outcome(r *childResult, err error) error {
 	switch {
+	case r != nil && r.err != nil && errors.Is(r.err, fs.ErrPermission):
+		return &exitError{code: 126, err: r.err} // found but not executable
 	case r != nil && r.err != nil:
 		return &exitError{code: 127, err: r.err}
 	case r != nil && r.status != 0:

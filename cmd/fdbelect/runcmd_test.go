@@ -357,3 +357,17 @@ func TestRunGivesTheCommandItsFencingToken(t *testing.T) {
 		t.Errorf("FDBELECT_BALLOT = %q; want a positive ballot", fields[1])
 	}
 }
+
+func TestRunCommandNotExecutable(t *testing.T) {
+	h := newHarness(t)
+	h.initialize(election.ConfigWithLease(time.Second))
+	file := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(file, []byte("not a program"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := <-h.startRun(context.Background(), "--id", "a", "--", file)
+	if got := exitCode(err); got != 126 {
+		t.Errorf("run of a file that is not executable: err = %v, exit code %d; want 126",
+			err, got)
+	}
+}
