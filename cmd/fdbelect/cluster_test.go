@@ -362,3 +362,16 @@ func TestResignIsNotFooledByARefresh(t *testing.T) {
 		t.Errorf("leader record after resign = %+v; want vacant", l)
 	}
 }
+
+func TestConfigWarnsAboutAShortLease(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("config", "init", "--lease", "450ms", "--heartbeat", "150ms",
+		"--candidate-timeout", "675ms")
+	if !strings.Contains(out, "warning: a lease of 450ms") {
+		t.Errorf("config init with a 450ms lease = %q; want a warning", out)
+	}
+	if out := h.mustRun("config", "set", "--lease", "3s", "--heartbeat", "1s",
+		"--candidate-timeout", "4500ms"); strings.Contains(out, "warning") {
+		t.Errorf("config set with a 3s lease = %q; want no warning", out)
+	}
+}

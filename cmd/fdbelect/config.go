@@ -173,7 +173,18 @@ func configSet(ctx context.Context, db kv.Database, el *election.Election,
 		return fmt.Errorf("config set: %w", err)
 	}
 	fmt.Fprintf(w, "config set: %s\n", describeConfig(cfg))
+	warnShortLease(w, "config set", cfg)
 	return nil
+}
+
+// warnShortLease says when a lease leaves Electors with the default
+// MaxClockSkew no time to lead: they stop with an error on such a config.
+func warnShortLease(w io.Writer, cmd string, cfg election.Config) {
+	if cfg.LeaseDuration <= 2*election.DefaultMaxClockSkew {
+		fmt.Fprintf(w, "%s: warning: a lease of %v is not above twice the default "+
+			"MaxClockSkew (%v); Electors need a smaller MaxClockSkew to lead\n", cmd,
+			cfg.LeaseDuration, election.DefaultMaxClockSkew)
+	}
 }
 
 func (a *app) configInitCommand() *cobra.Command {
@@ -226,5 +237,6 @@ func configInit(ctx context.Context, db kv.Database, el *election.Election,
 		return nil
 	}
 	fmt.Fprintf(w, "config init: %s\n", describeConfig(cfg))
+	warnShortLease(w, "config init", cfg)
 	return nil
 }
