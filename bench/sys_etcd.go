@@ -194,18 +194,7 @@ func (g *etcdGroup) crash(i int) {
 }
 
 func (g *etcdGroup) resign(ctx context.Context, i int) error {
-	reply := make(chan error, 1)
-	select {
-	case g.cands[i].resignC <- reply:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-reply:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return askResign(ctx, g.cands[i].resignC)
 }
 
 // close stops the candidates; sessions that did not crash revoke their

@@ -104,9 +104,15 @@ func (g *pollerGroup) crash(i int) {
 }
 
 func (g *pollerGroup) resign(ctx context.Context, i int) error {
+	return askResign(ctx, g.pollers[i].resignC)
+}
+
+// askResign hands a resignation to a candidate's goroutine through ch and
+// waits for its outcome, or for ctx to end.
+func askResign(ctx context.Context, ch chan<- chan error) error {
 	reply := make(chan error, 1)
 	select {
-	case g.pollers[i].resignC <- reply:
+	case ch <- reply:
 	case <-ctx.Done():
 		return ctx.Err()
 	}

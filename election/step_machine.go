@@ -178,16 +178,6 @@ func (m *Machine) Demote() {
 	m.lead.active = false
 }
 
-// Expire ends leadership if its deadline has passed at mono, and reports
-// whether it did.
-func (m *Machine) Expire(mono time.Duration) bool {
-	if m.lead.active && mono >= m.lead.deadline {
-		m.lead.active = false
-		return true
-	}
-	return false
-}
-
 // mine reports whether l names this incarnation.
 func (m *Machine) mine(l *LeaderState) bool {
 	return l != nil && !l.Vacant() && l.LeaderID == m.id && m.registered &&
