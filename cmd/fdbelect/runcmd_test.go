@@ -20,18 +20,26 @@ import (
 // is not empty.
 func childScript(t *testing.T, exit string) (script, logFile string) {
 	t.Helper()
-	dir := t.TempDir()
-	script, logFile = filepath.Join(dir, "child.sh"), filepath.Join(dir, "log")
 	body := "#!/bin/sh\necho started >> \"$1\"\necho child-output\n"
 	if exit != "" {
 		body += "exit " + exit + "\n"
 	} else {
 		body += "trap 'echo term >> \"$1\"; exit 7' TERM\nwhile :; do sleep 0.02; done\n"
 	}
+	return writeScript(t, "child.sh", "log", body)
+}
+
+// writeScript writes body as an executable script named name in a fresh
+// directory, and returns its path and the path of a file named data beside
+// it for the script to write to.
+func writeScript(t *testing.T, name, data, body string) (script, dataFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	script, dataFile = filepath.Join(dir, name), filepath.Join(dir, data)
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return script, logFile
+	return script, dataFile
 }
 
 // countIn counts the lines of file equal to word.
@@ -213,13 +221,9 @@ func TestRunReportsUninitializedElection(t *testing.T) {
 func TestRunNeverOverlapsCommands(t *testing.T) {
 	h := newHarness(t)
 	h.initialize(election.ConfigWithLease(time.Second))
-	dir := t.TempDir()
-	script, logFile := filepath.Join(dir, "stubborn.sh"), filepath.Join(dir, "log")
-	body := "#!/bin/sh\necho \"started $$\" >> \"$1\"\ntrap '' TERM\n" +
-		"while :; do sleep 0.02; done\n"
-	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	script, logFile := writeScript(t, "stubborn.sh", "log",
+		"#!/bin/sh\necho \"started $$\" >> \"$1\"\ntrap '' TERM\n"+
+			"while :; do sleep 0.02; done\n")
 	pids := func() []int {
 		b, _ := os.ReadFile(logFile)
 		var out []int
@@ -264,14 +268,10 @@ func TestRunNeverOverlapsCommands(t *testing.T) {
 func TestRunStopsWhatTheCommandStarted(t *testing.T) {
 	h := newHarness(t)
 	h.initialize(election.ConfigWithLease(time.Second))
-	dir := t.TempDir()
-	script, pidFile := filepath.Join(dir, "parent.sh"), filepath.Join(dir, "pid")
 	// The command starts a process that ignores SIGTERM, then waits.
-	body := "#!/bin/sh\nsh -c 'trap \"\" TERM; while :; do sleep 0.05; done' &\n" +
-		"echo $! > \"$1\"\ntrap 'exit 0' TERM\nwait\n"
-	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	script, pidFile := writeScript(t, "parent.sh", "pid",
+		"#!/bin/sh\nsh -c 'trap \"\" TERM; while :; do sleep 0.05; done' &\n"+
+			"echo $! > \"$1\"\ntrap 'exit 0' TERM\nwait\n")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := h.startRun(ctx, "--id", "a", "--", script, pidFile)
@@ -297,15 +297,11 @@ func TestRunStopsWhatTheCommandStarted(t *testing.T) {
 func TestRunExitsOnASignalThatArrivesWhileStopping(t *testing.T) {
 	h := newHarness(t)
 	h.initialize(election.ConfigWithLease(time.Second))
-	dir := t.TempDir()
-	script, logFile := filepath.Join(dir, "slow.sh"), filepath.Join(dir, "log")
 	// The command takes half a second to stop after SIGTERM.
-	body := "#!/bin/sh\necho started >> \"$1\"\n" +
-		"trap 'echo term >> \"$1\"; sleep 0.5; exit 7' TERM\n" +
-		"while :; do sleep 0.02; done\n"
-	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	script, logFile := writeScript(t, "slow.sh", "log",
+		"#!/bin/sh\necho started >> \"$1\"\n"+
+			"trap 'echo term >> \"$1\"; sleep 0.5; exit 7' TERM\n"+
+			"while :; do sleep 0.02; done\n")
 
 	done := h.startRun(context.Background(), "--id", "a", "--", script, logFile)
 	waitFor(t, "the child to start", 10*time.Second, func() bool {
@@ -336,12 +332,8 @@ func TestRunExitsOnASignalThatArrivesWhileStopping(t *testing.T) {
 func TestRunGivesTheCommandItsFencingToken(t *testing.T) {
 	h := newHarness(t)
 	h.initialize(election.ConfigWithLease(time.Second))
-	dir := t.TempDir()
-	script, out := filepath.Join(dir, "env.sh"), filepath.Join(dir, "env")
-	body := "#!/bin/sh\necho \"$FDBELECT_ID $FDBELECT_BALLOT\" > \"$1\"\n"
-	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	script, out := writeScript(t, "env.sh", "env",
+		"#!/bin/sh\necho \"$FDBELECT_ID $FDBELECT_BALLOT\" > \"$1\"\n")
 	if err := <-h.startRun(context.Background(), "--id", "a", "--", script, out); err != nil {
 		t.Fatalf("run: %v", err)
 	}
